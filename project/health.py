@@ -1,0 +1,43 @@
+"""Probes for load balancers and orchestrators."""
+
+import logging
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """The process is alive. Touches nothing, so it is also the framework's floor."""
+    return JsonResponse({"status": "ok"})
+
+
+def _database_answers():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def _cache_answers():
+    cache.set("readyz", "ok", timeout=5)
+    return cache.get("readyz") == "ok"
+
+
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database and the cache both answer."""
+    checks = {}
+    for name, probe in (("database", _database_answers), ("cache", _cache_answers)):
+        try:
+            checks[name] = "ok" if probe() else "error"
+        except Exception:  # any failure of a dependency means "not ready", never a 500
+            logger.exception("readyz: %s does not answer", name)
+            checks[name] = "error"
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )
