@@ -1,0 +1,309 @@
+"""The Gazette domain: articles, tags, comments, likes, bookmarks and their authors.
+
+Visibility is decided here, once, by QuerySet methods (`published()`,
+`visible_to(user)`); pages, API, feeds, sitemap and counts all call them.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from content.markdown import render_markdown
+
+COMMENT_MAX_LENGTH = 5000
+WORDS_PER_MINUTE = 230
+
+
+class User(AbstractUser):
+    """A reader; an author when they have articles. Carries the public author profile."""
+
+    display_name = models.CharField(max_length=100, blank=True)
+    bio = models.TextField(blank=True, help_text="Plain text shown on the author page.")
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def public_name(self):
+        return self.display_name or self.get_full_name() or self.username
+
+
+def can_change_any_article(user):
+    """Editors (and superusers) may change every article; Authors only their own."""
+    return user.is_active and user.is_staff and user.has_perm("content.change_any_article")
+
+
+def can_moderate_comments(user):
+    return user.is_active and user.is_staff and user.has_perm("content.change_comment")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles every reader may see: published, and their publication time has come."""
+        return self.filter(published_q())
+
+    def visible_to(self, user):
+        """What `user` may read: published articles, plus drafts and scheduled articles
+        to staff who may change them (Editors: all; Authors: their own)."""
+        if user.is_authenticated and user.is_active and user.is_staff:
+            if can_change_any_article(user):
+                return self.all()
+            if user.has_perm("content.change_article"):
+                return self.filter(published_q() | Q(author=user))
+        return self.published()
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def for_listing(self):
+        """Everything a list of article cards shows, in a fixed number of queries."""
+        return self.select_related("author").prefetch_related("tags")
+
+
+def published_q(prefix=""):
+    """The publication rule as a Q object; `prefix` applies it through a relation
+    (`published_q("article__")` filters comments by their article)."""
+    return Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, fallback="tag")
+        super().save(*args, **kwargs)
+
+
+def unique_slug(model, text, *, fallback, max_length=200, exclude_pk=None):
+    """A slug for `text` not yet used by `model`: `title`, then `title-2`, `title-3`…"""
+    base = slugify(text)[: max_length - 8].strip("-") or fallback
+    candidates = model.objects.all()
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    taken = set(candidates.filter(slug__startswith=base).values_list("slug", flat=True).iterator())
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def reading_minutes(markdown_text):
+    return max(1, round(len(markdown_text.split()) / WORDS_PER_MINUTE))
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The address of the article; made from the title when left empty.",
+    )
+    summary = models.TextField(max_length=500, help_text="Plain text, shown in lists.")
+    body = models.TextField(help_text="Markdown. Raw HTML and scripts are removed.")
+    # Rendered and sanitized once on save, so no request ever renders Markdown.
+    body_html = models.TextField(editable=False, default="")
+    reading_time = models.PositiveSmallIntegerField(editable=False, default=1)
+    cover_image = models.ImageField(
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_alt = models.CharField(
+        "cover alt text",
+        max_length=200,
+        blank=True,
+        help_text="Describes the image for readers who cannot see it. Required with an image.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A time in the future schedules the article; empty means now on publishing.",
+    )
+    is_featured = models.BooleanField(default=False, help_text="Shown first on the home page.")
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=300,
+        blank=True,
+        help_text="For search engines and link previews; the summary is used when empty.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("change_any_article", "Can change articles of any author"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_publication"),
+            models.Index(
+                fields=["author", "status", "-published_at"], name="article_author_publication"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, fallback="article", exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_markdown(self.body)
+            self.reading_time = reading_minutes(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html", "reading_time"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("pages:article-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.cover_image and not self.cover_alt.strip():
+            raise ValidationError({"cover_alt": "Describe the cover image for screen readers."})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and (
+            self.published_at is not None and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and (
+            self.published_at is not None and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def state_label(self):
+        """The state staff see in lists and banners: Draft, Scheduled or Published."""
+        if self.is_draft:
+            return "Draft"
+        return "Scheduled" if self.is_scheduled else "Published"
+
+    @property
+    def description(self):
+        return self.seo_description or self.summary
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        """Comments every reader may see: not hidden, on a published article."""
+        return self.filter(published_q("article__"), is_hidden=False)
+
+    def visible_to(self, user):
+        """Moderators also see hidden comments, on any article they may read."""
+        if can_moderate_comments(user):
+            return self.filter(article__in=Article.objects.visible_to(user))
+        return self.visible()
+
+    def oldest_first(self):
+        return self.order_by("created_at", "id")
+
+
+class Comment(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    # TextField's max_length only reaches forms; the validator holds for every write.
+    body = models.TextField(
+        max_length=COMMENT_MAX_LENGTH, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)]
+    )
+    is_hidden = models.BooleanField(
+        "hidden", default=False, help_text="Hidden comments are shown to moderators only."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["article", "is_hidden", "created_at"], name="comment_thread"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+
+class Like(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"], name="one_like_per_user_and_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} likes {self.article}"
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"], name="one_bookmark_per_user_and_article"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="bookmark_user_recent")]
+
+    def __str__(self):
+        return f"{self.user} bookmarked {self.article}"
