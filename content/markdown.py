@@ -5,6 +5,8 @@ allow-list of tags, attributes and URL schemes, so whatever an author pastes
 (raw HTML, scripts, event handlers, `javascript:` links) cannot reach a reader.
 """
 
+import re
+
 import markdown
 import nh3
 
@@ -25,20 +27,32 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Dropped with everything inside them, not just unwrapped.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
 
-MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "toc"]
-# The page's <h1> is the article title, so a Markdown "# Heading" becomes <h2>.
-MARKDOWN_CONFIG = {"toc": {"baselevel": 2}}
+MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
+
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+# The page's <h1> is the article title, so a body's outline starts at <h2>.
+TOP_BODY_HEADING = 2
 
 
 def render_markdown(text: str) -> str:
     """Render Markdown `text` to sanitized HTML."""
-    html = markdown.markdown(
-        text,
-        extensions=MARKDOWN_EXTENSIONS,
-        extension_configs=MARKDOWN_CONFIG,
-        output_format="html",
-    )
-    return sanitize_html(html)
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return sanitize_html(shift_headings(html))
+
+
+def shift_headings(html: str) -> str:
+    """Move every heading by the same number of levels so the highest becomes <h2>.
+
+    Authors write "# Section" or "## Section" for the same thing; either way the body's
+    outline sits under the page's <h1> without skipping a level.
+    """
+    levels = [int(level) for _, level in HEADING_TAG.findall(html)]
+    if not levels:
+        return html
+    shift = TOP_BODY_HEADING - min(levels)
+    if shift == 0:
+        return html
+    return HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + shift)}", html)
 
 
 def sanitize_html(html: str) -> str:

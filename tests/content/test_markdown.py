@@ -39,7 +39,6 @@ def test_hostile_markup_is_removed(markdown, forbidden):
     ("markdown", "expected"),
     [
         ("**bold** and *italic*", "<strong>bold</strong> and <em>italic</em>"),
-        ("## Section", "<h3>Section</h3>"),
         ("# Top heading", "<h2>Top heading</h2>"),
         ("- one\n- two", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),
         ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"),
@@ -58,6 +57,25 @@ def test_hostile_markup_is_removed(markdown, forbidden):
 )
 def test_safe_formatting_is_kept(markdown, expected):
     assert expected in render_markdown(markdown)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("# A\n\n## B\n\n### C", "<h2>A</h2>\n<h3>B</h3>\n<h4>C</h4>"),
+        ("## A\n\n### B", "<h2>A</h2>\n<h3>B</h3>"),
+        ("### A\n\n#### B", "<h2>A</h2>\n<h3>B</h3>"),
+        ("# A\n\n###### F", "<h2>A</h2>\n<h6>F</h6>"),
+    ],
+)
+def test_the_bodys_outline_starts_at_h2_under_the_page_title(markdown, expected):
+    assert render_markdown(markdown) == expected
+
+
+def test_heading_like_text_in_code_is_left_alone():
+    html = render_markdown("## Real\n\n    <h1>in code</h1>")
+    assert "<h2>Real</h2>" in html
+    assert "&lt;h1&gt;in code&lt;/h1&gt;" in html
 
 
 def test_text_that_looks_like_markup_is_escaped_not_dropped():
