@@ -272,37 +272,35 @@ class Comment(models.Model):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
 
-class Like(models.Model):
+class ReaderMark(models.Model):
+    """A reader's on/off mark on an article: at most one per reader and article,
+    enforced by the database."""
+
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(class)ss"
     )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="likes")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="%(class)ss")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "article"], name="one_like_per_user_and_article"
+                fields=["user", "article"], name="one_%(class)s_per_user_and_article"
             )
         ]
+
+
+class Like(ReaderMark):
+    class Meta(ReaderMark.Meta):
+        pass
 
     def __str__(self):
         return f"{self.user} likes {self.article}"
 
 
-class Bookmark(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
-    )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bookmarks")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "article"], name="one_bookmark_per_user_and_article"
-            )
-        ]
+class Bookmark(ReaderMark):
+    class Meta(ReaderMark.Meta):
         indexes = [models.Index(fields=["user", "-created_at"], name="bookmark_user_recent")]
 
     def __str__(self):

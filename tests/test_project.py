@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -134,9 +135,15 @@ def test_postgres_url_selects_psycopg_with_persistent_connections():
     ]
 
 
-def test_the_test_run_uses_the_database_it_was_given():
-    expected = "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite"
-    assert connection.vendor == expected
+def test_the_test_run_uses_the_database_and_cache_it_was_given():
+    # make test's second run must really exercise PostgreSQL and Redis.
+    expected_database = (
+        "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite"
+    )
+    expected_cache = "RedisCache" if os.environ.get("REDIS_URL") else "LocMemCache"
+
+    assert connection.vendor == expected_database
+    assert type(caches["default"]).__name__ == expected_cache
 
 
 # --- Health probes ----------------------------------------------------------------
