@@ -13,7 +13,9 @@ def home(request):
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.visible_to(request.user).for_listing(), slug=slug)
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user).with_author_and_tags(), slug=slug
+    )
     comments = (
         Comment.objects.visible_to(request.user)
         .filter(article=article)
