@@ -9,7 +9,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -21,7 +20,6 @@ from content.models import (
     Tag,
     User,
     can_change_any_article,
-    published_q,
 )
 from content.services import article_publish, article_unpublish, comment_set_hidden
 
@@ -67,9 +65,9 @@ class PublicationStateFilter(admin.SimpleListFilter):
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         if self.value() == "scheduled":
-            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            return queryset.scheduled()
         if self.value() == "published":
-            return queryset.filter(published_q())
+            return queryset.published()
         return queryset
 
 

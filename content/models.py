@@ -58,6 +58,10 @@ class ArticleQuerySet(models.QuerySet):
                 return self.filter(published_q() | Q(author=user))
         return self.published()
 
+    def scheduled(self):
+        """Published articles whose publication time is still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
@@ -203,17 +207,20 @@ class Article(models.Model):
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": "Describe the cover image for screen readers."})
 
+    def _is_due(self):
+        """Published status and a publication time: None when either is missing, else
+        whether that time has come (the instance form of `published_q()`)."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return None
+        return self.published_at <= timezone.now()
+
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED and (
-            self.published_at is not None and self.published_at <= timezone.now()
-        )
+        return self._is_due() is True
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and (
-            self.published_at is not None and self.published_at > timezone.now()
-        )
+        return self._is_due() is False
 
     @property
     def is_draft(self):
