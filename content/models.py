@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -85,9 +85,22 @@ def published_q(prefix=""):
     )
 
 
+class TagQuerySet(models.QuerySet):
+    def in_use(self):
+        """Tags with at least one published article: the ones readers can see. Each
+        carries `article_count` (published articles only) and `last_modified`."""
+        published = published_q("articles__")
+        return self.annotate(
+            article_count=Count("articles", filter=published),
+            last_modified=Max("articles__updated_at", filter=published),
+        ).filter(article_count__gt=0)
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,10 +1,39 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from pages import views
+from pages import feeds, views
+from pages.sitemaps import sitemap_index, sitemaps
 
 app_name = "pages"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("articles/", views.article_list, name="article-list"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    path("articles/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("articles/<slug:slug>/like/", views.like, name="like"),
+    path("articles/<slug:slug>/bookmark/", views.bookmark, name="bookmark"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag-detail"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("authors/<str:username>/", views.author_detail, name="author-detail"),
+    path("search/", views.search, name="search"),
+    path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
+    # Sign-in pages; the authentication issue builds the full account flow around them.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="account/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

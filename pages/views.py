@@ -1,25 +1,314 @@
-"""The HTML face: views parse the request, ask content/ for data, and render."""
+"""The HTML face: views parse the request, ask content/ for data, and render.
 
-from django.shortcuts import get_object_or_404, render
+Every article query starts from the visibility rule (`published()` / `visible_to()`);
+every write goes through content/services.py.
+"""
 
-from content.models import Article, Comment
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
-HOME_ARTICLE_COUNT = 20
+from content import services
+from content.models import Article, Bookmark, Comment, Like, Tag
+from content.search import normalize_query, search_articles
+from pages import seo
+from pages.forms import CommentForm
+
+ARTICLES_PER_PAGE = 20
+FEATURED_COUNT = 3
+SITE_DESCRIPTION = "Gazette publishes articles, essays and field notes by independent writers."
+
+
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
+    """The requested `?page=N` of `queryset`; a page that does not exist is a 404,
+    whether it is past the end or not a number."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
 
 
 def home(request):
-    articles = Article.objects.published().for_listing().newest_first()[:HOME_ARTICLE_COUNT]
-    return render(request, "pages/home.html", {"articles": articles})
+    published = Article.objects.published().for_listing()
+    featured = list(published.filter(is_featured=True).newest_first()[:FEATURED_COUNT])
+    latest = list(published.newest_first()[: ARTICLES_PER_PAGE + 1])
+    meta = seo.PageMeta(
+        title=settings.SITE_NAME,
+        description=SITE_DESCRIPTION,
+        canonical_path=reverse("pages:home"),
+        structured_data=[seo.website_data()],
+    )
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "meta": meta,
+            "featured": featured,
+            "articles": latest[:ARTICLES_PER_PAGE],
+            # The home page shows the list's first page; "more" continues at page 2.
+            "more_url": seo.page_url(reverse("pages:article-list"), 2)
+            if len(latest) > ARTICLES_PER_PAGE
+            else None,
+        },
+    )
+
+
+def article_list(request):
+    page = paginate(request, Article.objects.published().for_listing().newest_first())
+    path = reverse("pages:article-list")
+    title = "All articles" if page.number == 1 else f"All articles, page {page.number}"
+    crumbs = [("Home", reverse("pages:home")), ("Articles", path)]
+    meta = seo.PageMeta(
+        title=title,
+        description=f"Every article published on {settings.SITE_NAME}, newest first.",
+        canonical_path=seo.page_url(path, page.number),
+        structured_data=[seo.breadcrumb_data(crumbs)],
+    )
+    context = {"meta": meta, "crumbs": crumbs, "page": page, "page_path": path}
+    return render(request, "pages/article_list.html", {**context, "heading": "All articles"})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=tag).for_listing().newest_first()
+    page = paginate(request, articles)
+    if page.paginator.count == 0:
+        # A tag with nothing published has nothing to show, and must not be counted.
+        raise Http404("No such tag.")
+    path = reverse("pages:tag-detail", args=[tag.slug])
+    crumbs = [("Home", reverse("pages:home")), (tag.name, path)]
+    meta = seo.PageMeta(
+        title=f"Articles tagged “{tag.name}”"
+        + (f", page {page.number}" if page.number > 1 else ""),
+        description=f"Articles about {tag.name} on {settings.SITE_NAME}, newest first.",
+        canonical_path=seo.page_url(path, page.number),
+        structured_data=[seo.breadcrumb_data(crumbs)],
+        alternates=[
+            (
+                "application/rss+xml",
+                f"{tag.name} (RSS)",
+                reverse("pages:tag-feed", args=[tag.slug]),
+            )
+        ],
+    )
+    return render(
+        request,
+        "pages/tag_detail.html",
+        {"meta": meta, "crumbs": crumbs, "tag": tag, "page": page, "page_path": path},
+    )
+
+
+def author_detail(request, username):
+    author = get_object_or_404(get_user_model(), username=username, is_active=True)
+    articles = Article.objects.published().filter(author=author).for_listing().newest_first()
+    page = paginate(request, articles)
+    if page.paginator.count == 0:
+        # Only people with published writing have a public page.
+        raise Http404("No such author.")
+    path = reverse("pages:author-detail", args=[author.username])
+    crumbs = [("Home", reverse("pages:home")), (author.public_name, path)]
+    meta = seo.PageMeta(
+        title=author.public_name + (f", page {page.number}" if page.number > 1 else ""),
+        description=author.bio[:200]
+        or f"Articles by {author.public_name} on {settings.SITE_NAME}.",
+        canonical_path=seo.page_url(path, page.number),
+        og_type="profile",
+        structured_data=[
+            seo.person_data(author),
+            seo.breadcrumb_data(crumbs),
+        ],
+    )
+    return render(
+        request,
+        "pages/author_detail.html",
+        {"meta": meta, "crumbs": crumbs, "author": author, "page": page, "page_path": path},
+    )
+
+
+@require_GET
+def search(request):
+    query = normalize_query(request.GET.get("q"))
+    path = reverse("pages:search")
+    page = paginate(request, search_articles(Article.objects.published().for_listing(), query))
+    if query:
+        title = f"Search results for “{query}”"
+        description = f"Articles on {settings.SITE_NAME} matching “{query}”."
+    else:
+        title, description = "Search", f"Search the articles of {settings.SITE_NAME}."
+    meta = seo.PageMeta(
+        title=title + (f", page {page.number}" if page.number > 1 else ""),
+        description=description,
+        canonical_path=seo.page_url(path, page.number, q=query),
+        # Result pages are endless variations; the articles themselves are what to index.
+        noindex=bool(query),
+    )
+    return render(
+        request,
+        "pages/search.html",
+        {"meta": meta, "query": query, "page": page, "page_path": path, "page_query": {"q": query}},
+    )
+
+
+@login_required
+def bookmarks(request):
+    bookmarked = (
+        Article.objects.published()
+        .filter(bookmarks__user=request.user)
+        .for_listing()
+        .order_by("-bookmarks__created_at", "-id")
+    )
+    page = paginate(request, bookmarked)
+    path = reverse("pages:bookmarks")
+    meta = seo.PageMeta(
+        title="Your bookmarks",
+        description="The articles you saved to read later.",
+        canonical_path=path,
+        noindex=True,
+    )
+    return render(request, "pages/bookmarks.html", {"meta": meta, "page": page, "page_path": path})
+
+
+# --- Article detail and the forms on it ---------------------------------------------
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(
+    article = _visible_article(request, slug)
+    return _render_article(request, article, CommentForm())
+
+
+def _visible_article(request, slug):
+    return get_object_or_404(
         Article.objects.visible_to(request.user).with_author_and_tags(), slug=slug
     )
-    comments = (
+
+
+def _render_article(request, article, comment_form, status=200):
+    comments = list(
         Comment.objects.visible_to(request.user)
         .filter(article=article)
         .select_related("author")
         .oldest_first()
     )
-    return render(request, "pages/article_detail.html", {"article": article, "comments": comments})
+    reader = request.user
+    liked = bookmarked = False
+    if reader.is_authenticated:
+        liked = Like.objects.filter(user=reader, article=article).exists()
+        bookmarked = Bookmark.objects.filter(user=reader, article=article).exists()
+    path = article.get_absolute_url()
+    crumbs = [
+        ("Home", reverse("pages:home")),
+        ("Articles", reverse("pages:article-list")),
+        (article.title, path),
+    ]
+    meta = seo.PageMeta(
+        title=article.title,
+        description=article.description,
+        canonical_path=path,
+        og_type="article",
+        image_url=seo.absolute_url(article.cover_image.url) if article.cover_image else "",
+        image_alt=article.cover_alt,
+        noindex=not article.is_published,
+        structured_data=[seo.article_data(article), seo.breadcrumb_data(crumbs)],
+    )
+    context = {
+        "meta": meta,
+        "crumbs": crumbs,
+        "article": article,
+        "comments": comments,
+        "comment_form": comment_form,
+        "like_count": Like.objects.filter(article=article).count(),
+        "liked": liked,
+        "bookmarked": bookmarked,
+        **_neighbours(article),
+    }
+    return render(request, "pages/article_detail.html", context, status=status)
+
+
+def _neighbours(article):
+    """The published articles just before and after this one in publication order."""
+    if not article.is_published:
+        return {"older": None, "newer": None}
+    published = Article.objects.published().only("title", "slug", "published_at")
+    at, pk = article.published_at, article.pk
+    older = (
+        published.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=pk))
+        .newest_first()
+        .first()
+    )
+    newer = (
+        published.filter(Q(published_at__gt=at) | Q(published_at=at, id__gt=pk))
+        .order_by("published_at", "id")
+        .first()
+    )
+    return {"older": older, "newer": newer}
+
+
+@require_POST
+def comment_create(request, slug):
+    if not request.user.is_authenticated:
+        return _sign_in_first(slug)
+    article = _visible_article(request, slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                article=article, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+    # What was typed stays in the re-rendered form, with the reasons it was refused.
+    return _render_article(request, article, form, status=400)
+
+
+def _reader_mark_view(set_mark, unset_mark):
+    """A POST form that sets (`state=on`) or clears (`state=off`) a like or bookmark.
+    It names the state it wants, not "toggle", so a repeated submit changes nothing."""
+
+    @require_POST
+    def view(request, slug):
+        if not request.user.is_authenticated:
+            return _sign_in_first(slug)
+        article = _visible_article(request, slug)
+        write = set_mark if request.POST.get("state") == "on" else unset_mark
+        # A refusal (an editor previewing a draft) propagates as a 403 page.
+        write(user=request.user, article=article)
+        return redirect(f"{article.get_absolute_url()}#reactions")
+
+    return view
+
+
+like = _reader_mark_view(services.like_set, services.like_unset)
+bookmark = _reader_mark_view(services.bookmark_set, services.bookmark_unset)
+
+
+def _sign_in_first(slug):
+    return redirect_to_login(reverse("pages:article-detail", args=[slug]))
+
+
+# --- Site files --------------------------------------------------------------------
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /bookmarks/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {seo.absolute_url(reverse('pages:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -12,5 +12,8 @@ urlpatterns = [
     path("", include("pages.urls")),
 ]
 
+handler404 = "project.errors.page_not_found"
+handler500 = "project.errors.server_error"
+
 # Uploaded cover images in development; in production the web server serves /media/.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,82 @@
+"""RSS and Atom feeds: the latest published articles, site-wide and per tag."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from content.models import Article, Tag
+from pages.seo import absolute_url
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    title = f"{settings.SITE_NAME}: latest articles"
+    description = "The newest articles, essays and field notes."
+
+    def link(self):
+        return absolute_url(reverse("pages:home"))
+
+    def feed_url(self):
+        return absolute_url(reverse("pages:feed-rss"))
+
+    def items(self):
+        return Article.objects.published().for_listing().newest_first()[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_link(self, article):
+        return absolute_url(article.get_absolute_url())
+
+    def item_guid(self, article):
+        return absolute_url(article.get_absolute_url())
+
+    def item_author_name(self, article):
+        return article.author.public_name
+
+    def item_author_link(self, article):
+        return absolute_url(reverse("pages:author-detail", args=[article.author.username]))
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+    def feed_url(self):
+        return absolute_url(reverse("pages:feed-atom"))
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag.objects.in_use(), slug=slug)
+
+    def title(self, tag):
+        return f"{settings.SITE_NAME}: {tag.name}"
+
+    def description(self, tag):
+        return f"The newest articles tagged {tag.name}."
+
+    def link(self, tag):
+        return absolute_url(reverse("pages:tag-detail", args=[tag.slug]))
+
+    def feed_url(self, tag):
+        return absolute_url(reverse("pages:tag-feed", args=[tag.slug]))
+
+    def items(self, tag):
+        articles = Article.objects.published().filter(tags=tag).for_listing().newest_first()
+        return articles[:FEED_LENGTH]

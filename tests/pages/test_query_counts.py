@@ -1,0 +1,91 @@
+"""Every page runs a fixed number of SQL queries, however much there is to show."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    ArticleFactory,
+    BookmarkFactory,
+    CommentFactory,
+    LikeFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# (page, visitor budget). A signed-in reader adds the session and user lookups and,
+# on the article page, the like and bookmark state.
+BUDGETS = {
+    "home": 4,
+    "list": 3,
+    "tag": 4,
+    "author": 4,
+    "search": 3,
+    "detail": 7,
+    "sitemap-articles": 2,
+    "rss": 2,
+}
+SIGNED_IN_EXTRA = {"detail": 4}
+SIGNED_IN_BASE = 2
+
+
+def fill(size):
+    """`size` articles by one author with three tags, each with `size` comments and likes."""
+    writer = UserFactory(username="writer")
+    tags = [TagFactory(name=name) for name in ("Cities", "Food", "Travel")]
+    articles = [
+        ArticleFactory(author=writer, tags=tags, title=f"Harbour {n}", is_featured=n < 4)
+        for n in range(size)
+    ]
+    for article in articles[:3]:
+        CommentFactory.create_batch(size, article=article)
+        LikeFactory.create_batch(size, article=article)
+    return articles
+
+
+def urls(article):
+    return {
+        "home": reverse("pages:home"),
+        "list": reverse("pages:article-list"),
+        "tag": reverse("pages:tag-detail", args=["cities"]),
+        "author": reverse("pages:author-detail", args=["writer"]),
+        "search": reverse("pages:search") + "?q=harbour",
+        "detail": article.get_absolute_url(),
+        "sitemap-articles": "/sitemap-articles.xml",
+        "rss": "/feeds/rss/",
+    }
+
+
+@pytest.mark.parametrize("size", [3, 25])
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_visitor_pages_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, size, page
+):
+    article = fill(size)[1]
+    with django_assert_max_num_queries(BUDGETS[page]):
+        assert client.get(urls(article)[page]).status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 25])
+@pytest.mark.parametrize("page", ["home", "detail", "list"])
+def test_signed_in_pages_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, reader, size, page
+):
+    article = fill(size)[1]
+    BookmarkFactory(user=reader, article=article)
+    client.force_login(reader)
+    budget = BUDGETS[page] + SIGNED_IN_BASE + SIGNED_IN_EXTRA.get(page, 0)
+    with django_assert_max_num_queries(budget):
+        assert client.get(urls(article)[page]).status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 25])
+def test_bookmarks_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, reader, size
+):
+    for article in fill(size):
+        BookmarkFactory(user=reader, article=article)
+    client.force_login(reader)
+    with django_assert_max_num_queries(SIGNED_IN_BASE + 3):
+        assert client.get(reverse("pages:bookmarks")).status_code == 200
