@@ -1,4 +1,5 @@
 import json
+from datetime import UTC
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,3 +26,11 @@ def ld_json(data):
 def page_link(path, number, query=None):
     """The address of page `number` of the list at `path` (with `query` kept)."""
     return page_url(path, number, **(query or {}))
+
+
+@register.filter
+def machine_time(moment):
+    """A datetime as HTML's `datetime` attribute wants it: UTC, whole seconds."""
+    if not moment:
+        return ""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
