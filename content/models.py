@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,6 +26,14 @@ class User(AbstractUser):
 
     display_name = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="Plain text shown on the author page.")
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # One account per address, whatever its case, even when two sign-ups race.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
+            ),
+        ]
 
     def __str__(self):
         return self.public_name

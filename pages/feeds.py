@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from content.models import Article, Tag
-from pages.seo import absolute_url
+from content.site import absolute_url
 
 FEED_LENGTH = 20
 

@@ -8,10 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-
-def absolute_url(path):
-    """`path` on the canonical origin (`SITE_URL`)."""
-    return settings.SITE_URL.rstrip("/") + path
+from content.site import absolute_url
 
 
 def page_url(path, page_number=1, **query):

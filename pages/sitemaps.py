@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from content.models import Article, Tag, published_q
-from pages.seo import absolute_url
+from content.site import absolute_url
 
 
 def latest_published_update():

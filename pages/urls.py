@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
@@ -29,11 +28,4 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),
-    # Sign-in pages; the authentication issue builds the full account flow around them.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="account/login.html"),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

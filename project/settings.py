@@ -5,6 +5,7 @@ be unsafe to guess (secret key, e-mail) must be set, or start-up stops with a
 message that names them. The variables are listed in the README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,15 +53,22 @@ else:
     SECRET_KEY = _production_secret_key(env.str("DJANGO_SECRET_KEY", default=""))
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Front-end origins allowed to call /api/ from a browser (django-cors-headers). They are
+# trusted for CSRF too: a listed front end posting with the session needs both.
+CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = list(
+    dict.fromkeys(env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]) + CORS_ALLOWED_ORIGINS)
+)
+# How many proxies in front of the app append to X-Forwarded-For (nginx: 1). Throttling
+# and sign-in rate limits take the client address from there, never trusting more.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
 
 # Absolute base for links that leave the request: e-mails, feeds, sitemap, canonical URLs.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Gazette"
 
-LOGIN_URL = "pages:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "pages:home"
-LOGOUT_REDIRECT_URL = "pages:home"
 
 # --- Applications ------------------------------------------------------------
 
@@ -75,11 +83,23 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "corsheaders",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "allauth",
+    "allauth.account",
+    # dj-rest-auth's registration views import it; no social providers are offered.
+    "allauth.socialaccount",
+    "dj_rest_auth",
+    "dj_rest_auth.registration",
     "content",
     "pages",
+    "api",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response under /api/ (errors included) gets its CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -182,6 +203,82 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Accounts and authentication ----------------------------------------------
+# Pages use django-allauth's views; the API uses dj-rest-auth on top of the same allauth
+# rules (adapter, forms, tokens). See README "Accounts and authentication".
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # admin and tests' force_login
+    "allauth.account.auth_backends.AuthenticationBackend",  # e-mail or username
+]
+ACCOUNT_ADAPTER = "content.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the sign-in page
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split("://", 1)[0]
+ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
+# allauth's own limits on the pages, per address and per account, in the shared cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+SOCIALACCOUNT_PROVIDERS = {}
+
+REST_AUTH = {
+    "USE_JWT": True,
+    "TOKEN_MODEL": None,  # JWT instead of DRF's database tokens
+    # The access and refresh tokens go in the response body, for clients that send them
+    # back in `Authorization: Bearer`; there are no JWT cookies (so no CSRF gap).
+    "JWT_AUTH_COOKIE": None,
+    "JWT_AUTH_REFRESH_COOKIE": None,
+    "JWT_AUTH_HTTPONLY": False,
+    "SESSION_LOGIN": True,
+    "OLD_PASSWORD_FIELD_ENABLED": True,
+    "LOGOUT_ON_PASSWORD_CHANGE": False,
+    "USER_DETAILS_SERIALIZER": "api.auth_serializers.UserDetailsSerializer",
+    "PASSWORD_RESET_SERIALIZER": "api.auth_serializers.PasswordResetSerializer",
+    "REGISTER_SERIALIZER": "api.auth_serializers.RegisterSerializer",
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+
+# The CSRF token reaches the page's JavaScript through a <meta> tag, so the cookie
+# never needs to be readable by scripts.
+CSRF_COOKIE_HTTPONLY = True
+
+AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/min")
+REST_FRAMEWORK = {
+    # JWT first: its WWW-Authenticate header makes refusals 401 rather than 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "NUM_PROXIES": NUM_PROXIES,
+    "DEFAULT_THROTTLE_RATES": {
+        "auth_address": AUTH_THROTTLE_RATE,
+        "auth_account": AUTH_THROTTLE_RATE,
+    },
+}
+
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = True
 
 # --- Internationalisation ----------------------------------------------------
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("api/v1/auth/", include("api.auth_urls")),
+    path("accounts/", include("pages.account_urls")),
     path("", include("pages.urls")),
 ]
 

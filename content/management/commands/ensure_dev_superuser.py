@@ -3,6 +3,7 @@
 Refuses to run with debug off: a known password must never exist in production.
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(DEV_PASSWORD)
         user.save()
+        # Verified, so the superuser can also sign in on the site's own pages.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         verb = "Created" if created else "Reset"
         self.stdout.write(
             f"{verb} development superuser: username {DEV_USERNAME!r}, password {DEV_PASSWORD!r}"

@@ -1,0 +1,139 @@
+"""Authentication through the API: dj-rest-auth's endpoints with Gazette's rules.
+
+Two modes (README "Accounts and authentication"):
+- the site's own pages: session cookie + CSRF. Sign-in creates a session only when the
+  request passes Django's CSRF check, so a cross-site form can never sign a browser in.
+- other clients: JWT access and refresh tokens in the response body, sent back as
+  `Authorization: Bearer`.
+
+Every auth endpoint that takes a credential or an address is throttled per client
+address and per account, in the shared cache, so several app servers count together.
+"""
+
+from allauth.account.adapter import get_adapter
+from dj_rest_auth import views as rest_auth_views
+from dj_rest_auth.registration import views as registration_views
+from django.contrib.auth import logout as django_logout
+from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from rest_framework.authentication import CSRFCheck
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+
+# --- Throttling ---------------------------------------------------------------------
+
+
+class AuthAddressThrottle(SimpleRateThrottle):
+    """Attempts per client address (the address DRF derives with `NUM_PROXIES`, so a
+    made-up X-Forwarded-For does not make a new client)."""
+
+    scope = "auth_address"
+
+    def get_cache_key(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class AuthAccountThrottle(SimpleRateThrottle):
+    """Attempts per account, named by what the request identifies it with, so spreading
+    guesses over many addresses does not help either."""
+
+    scope = "auth_account"
+    identifying_fields = ("email", "username", "uid", "key")
+
+    def get_cache_key(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS") or not hasattr(request.data, "get"):
+            return None
+        for field in self.identifying_fields:
+            value = request.data.get(field)
+            if isinstance(value, str) and value.strip():
+                ident = f"{field}:{value.strip().casefold()}"
+                return self.cache_format % {"scope": self.scope, "ident": ident}
+        return None
+
+
+AUTH_THROTTLES = [AuthAddressThrottle, AuthAccountThrottle]
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+class LoginView(rest_auth_views.LoginView):
+    throttle_classes = AUTH_THROTTLES
+
+    def process_login(self):
+        # Only a request that passes the CSRF check (the site's own JavaScript, which
+        # has the token) gets a session; anyone else gets tokens only.
+        if _passes_csrf_check(self.request):
+            super().process_login()
+
+
+def _passes_csrf_check(request):
+    django_request = request._request
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(django_request)
+    return check.process_view(django_request, None, (), {}) is None
+
+
+class LogoutView(rest_auth_views.LogoutView):
+    """Ends the session; with a `refresh` token in the body, also blacklists it. (dj-rest-auth
+    answers 401 when a session sign-out sends no refresh token; the session still ended.)"""
+
+    def logout(self, request):
+        if hasattr(request.data, "get") and request.data.get("refresh"):
+            return super().logout(request)
+        django_logout(request._request)
+        return Response({"detail": "Successfully logged out."})
+
+
+class RegisterView(registration_views.RegisterView):
+    throttle_classes = AUTH_THROTTLES
+
+    def perform_create(self, serializer):
+        if serializer.email_taken:
+            get_adapter(self.request._request).send_account_already_exists_mail(
+                serializer.validated_data["email"]
+            )
+            return None
+        return super().perform_create(serializer)
+
+
+class VerifyEmailView(registration_views.VerifyEmailView):
+    throttle_classes = AUTH_THROTTLES
+
+
+class ResendEmailVerificationView(registration_views.ResendEmailVerificationView):
+    throttle_classes = AUTH_THROTTLES
+
+
+class PasswordResetView(rest_auth_views.PasswordResetView):
+    throttle_classes = AUTH_THROTTLES
+
+
+class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
+    throttle_classes = AUTH_THROTTLES
+
+
+class PasswordChangeView(rest_auth_views.PasswordChangeView):
+    throttle_classes = [AuthAddressThrottle]
+
+
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    throttle_classes = [AuthAddressThrottle]
+
+
+@method_decorator(never_cache, name="dispatch")
+class CsrfTokenView(APIView):
+    """The CSRF token for the site's JavaScript on pages that carry none (anonymous pages
+    are the same for every visitor, so they hold no token). Sets the CSRF cookie."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request):
+        return Response({"csrf_token": get_token(request._request)})

@@ -1,0 +1,49 @@
+"""Serializers behind the auth endpoints (named in settings.REST_AUTH, so they live apart
+from the views that dj-rest-auth's own modules import)."""
+
+from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm
+from allauth.account.utils import filter_users_by_email
+from dj_rest_auth.registration import serializers as registration_serializers
+from dj_rest_auth.serializers import PasswordResetSerializer as BasePasswordResetSerializer
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+
+class UserDetailsSerializer(serializers.ModelSerializer):
+    """The signed-in user's own profile. Username and e-mail change only through their
+    own flows; staff flags are not part of it at all."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["pk", "username", "email", "display_name", "bio"]
+        read_only_fields = ["pk", "username", "email"]
+
+
+class RegisterSerializer(registration_serializers.RegisterSerializer):
+    """dj-rest-auth's sign-up, with one answer for new and known e-mail addresses while
+    verification is mandatory (the owner of a known address gets an e-mail instead)."""
+
+    email_taken = False
+
+    def validate_email(self, email):
+        email = get_adapter().clean_email(email)
+        if filter_users_by_email(email):
+            if not _verification_is_mandatory():
+                raise serializers.ValidationError("A user is already registered with this e-mail.")
+            self.email_taken = True
+        return email
+
+
+def _verification_is_mandatory():
+    return allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
+
+
+class PasswordResetSerializer(BasePasswordResetSerializer):
+    """The reset request runs allauth's own form, like the page does: same rules, same
+    e-mail, a link to the page under SITE_URL, and the same answer for unknown addresses."""
+
+    @property
+    def password_reset_form_class(self):
+        return ResetPasswordForm
