@@ -7,12 +7,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
+NPM_INSTALLED := node_modules/.installed
+
+# The browser the quality gates and browser tests drive (Debian's package by default).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
 # The scale-path run of `make test`: real PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-sqlite test-postgres lint format
+.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres lint format npm-lock
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
@@ -52,14 +57,54 @@ serve: install
 	$(MANAGE) migrate --noinput && \
 	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
-test: install test-sqlite test-postgres
+test: install test-tools test-sqlite test-postgres
 
-test-sqlite: install
+# What the suite needs besides Python: Chromium, Java (the Nu HTML checker) and Node.js
+# from apt when missing (as root), then the npm tools of package-lock.json. Without root
+# a missing tool is named and its tests skip; under CI=true it stops the build.
+test-tools: install system-tools $(NPM_INSTALLED)
+
+system-tools:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "== installing$$missing with apt-get =="; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+		[ -x "$(CHROMIUM)" ] || { echo "make test: no Chromium at $(CHROMIUM) (set CHROMIUM to its path)"; exit 1; }; \
+	else \
+		echo "make test: missing$$missing (install with apt-get as root; CHROMIUM=$(CHROMIUM))"; \
+		if [ "$$CI" = "true" ]; then exit 1; fi; \
+		echo "make test: the tests that need them are skipped"; \
+	fi
+
+# Install scripts are off: vnu-jar's would download a Java runtime, the system one serves.
+$(NPM_INSTALLED): package.json package-lock.json | system-tools
+	@! grep -nE '"resolved"|://' package-lock.json || { echo "package-lock.json names a URL; make npm-lock"; exit 1; }
+	@if ! command -v npm >/dev/null; then \
+		echo "make test: no npm, so no quality gate tools"; [ "$$CI" != "true" ] || exit 1; \
+	else \
+		npm ci --ignore-scripts --include=dev --no-audit --no-fund --loglevel=error && touch $@; \
+	fi
+
+# After changing package.json: a new lockfile, with neither download URLs nor registry
+# hosts in it (.npmrc), nor the packages' funding links.
+DROP_FUNDING_LINKS = const fs = require("fs"), lock = JSON.parse(fs.readFileSync("package-lock.json")); \
+	for (const entry of Object.values(lock.packages)) delete entry.funding; \
+	fs.writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n");
+npm-lock:
+	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
+	node -e '$(DROP_FUNDING_LINKS)'
+
+test-sqlite: install test-tools
 	$(BIN)/pytest
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
 # service fails the build instead of being skipped.
-test-postgres: install
+test-postgres: install test-tools
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		echo "== PostgreSQL + Redis run =="; \
 		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest; \
