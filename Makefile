@@ -17,11 +17,12 @@ export CHROMIUM
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres lint format npm-lock
+.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
-	@echo "make test    run the whole suite (SQLite, then PostgreSQL + Redis when reachable)"
+	@echo "make test    run the whole suite (SQLite, then PostgreSQL + Redis when reachable, then the quality gates)"
+	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse)"
 	@echo "make serve   production-like: debug off, collectstatic, gunicorn"
 	@echo "make lint    ruff lint and format check"
 
@@ -57,7 +58,7 @@ serve: install
 	$(MANAGE) migrate --noinput && \
 	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
-test: install test-tools test-sqlite test-postgres
+test: install test-tools test-sqlite test-postgres test-quality
 
 # What the suite needs besides Python: Chromium, Java (the Nu HTML checker) and Node.js
 # from apt when missing (as root), then the npm tools of package-lock.json. Without root
@@ -100,17 +101,23 @@ npm-lock:
 	node -e '$(DROP_FUNDING_LINKS)'
 
 test-sqlite: install test-tools
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/quality
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
 # service fails the build instead of being skipped.
 test-postgres: install test-tools
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		echo "== PostgreSQL + Redis run =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest --ignore=tests/quality; \
 	else \
 		echo "== PostgreSQL or Redis not reachable on 127.0.0.1: PostgreSQL + Redis run skipped (CI=true makes it mandatory) =="; \
 	fi
+
+# The quality gates, once: HTML validity, accessibility and Lighthouse against gunicorn
+# serving demo content (tests/quality/). The SQLite and PostgreSQL runs leave them out.
+test-quality: install test-tools
+	@echo "== Quality gates: vnu, axe-core, Lighthouse =="
+	$(BIN)/pytest tests/quality
 
 lint: install
 	$(BIN)/ruff check .
