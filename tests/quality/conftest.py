@@ -180,3 +180,5 @@ def pytest_terminal_summary(terminalreporter, config):
         )
     for page, result in results.items():
         terminalreporter.write_line(f"{page} report: {result['report']}")
+        for failure in result["retried_after"]:
+            terminalreporter.write_line(f"{page}: run again after a failed run: {failure}")

@@ -13,49 +13,71 @@ LIGHTHOUSE_PAGES = ["home", "detail"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 MIN_SCORE = 95
 RUN_SECONDS = 180
+# Lighthouse 12.8 with Chromium 156 failed 1 run in 10 with NO_NAVSTART when measured.
+ATTEMPTS = 3
 
 
 @pytest.fixture(scope="module")
 def lighthouse_report(live_site, lighthouse_scores):
-    """Lighthouse's report for a page, run once on first use."""
+    """Lighthouse's report for a page, run once on first use (a failed run too: every
+    category of the page then fails with its message)."""
     node, cli, chromium = require("node", LIGHTHOUSE_CLI, CHROMIUM)
-    reports = {}
+    reports, failures = {}, {}
 
     def report(page):
-        if page not in reports:
-            output = live_site.workdir / f"lighthouse-{page}"
-            result = subprocess.run(  # noqa: S603 - fixed tool and arguments
-                [
-                    node,
-                    cli,
-                    live_site.page_url(page),
-                    f"--only-categories={','.join(CATEGORIES)}",
-                    "--output=json",
-                    "--output=html",
-                    f"--output-path={output}",
-                    f"--chrome-path={chromium}",
-                    f"--chrome-flags={' '.join(['--headless=new', *CHROMIUM_ARGS])}",
-                    "--no-enable-error-reporting",
-                    "--quiet",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=RUN_SECONDS,
-                check=False,
-            )
-            if result.returncode:
-                pytest.fail(f"Lighthouse failed:\n{result.stdout}{result.stderr}", pytrace=False)
-            lhr = json.loads(output.with_name(f"{output.name}.report.json").read_text())
-            if error := lhr.get("runtimeError"):
-                pytest.fail(f"Lighthouse: {error['code']}: {error['message']}", pytrace=False)
-            reports[page] = lhr
-            lighthouse_scores[page] = {
-                "scores": {name: _score(lhr, name) for name in CATEGORIES},
-                "report": output.with_name(f"{output.name}.report.html"),
-            }
+        if page not in reports and page not in failures:
+            try:
+                reports[page], retried_after = _run_lighthouse(node, cli, chromium, live_site, page)
+            except LighthouseFailed as error:
+                failures[page] = str(error)
+            else:
+                lighthouse_scores[page] = {
+                    "scores": {name: _score(reports[page], name) for name in CATEGORIES},
+                    "report": live_site.workdir / f"lighthouse-{page}.report.html",
+                    "retried_after": retried_after,
+                }
+        if page in failures:
+            pytest.fail(failures[page], pytrace=False)
         return reports[page]
 
     return report
+
+
+class LighthouseFailed(Exception):
+    pass
+
+
+def _run_lighthouse(node, cli, chromium, live_site, page):
+    """The report, and the failures of the runs before it. Lighthouse now and then fails
+    to record a page load (NO_NAVSTART, NO_FCP), so a failed run is tried again; a low
+    score never is."""
+    output = live_site.workdir / f"lighthouse-{page}"
+    failures = []
+    for _attempt in range(ATTEMPTS):
+        result = subprocess.run(  # noqa: S603 - fixed tool and arguments
+            [
+                node,
+                cli,
+                live_site.page_url(page),
+                f"--only-categories={','.join(CATEGORIES)}",
+                "--output=json",
+                "--output=html",
+                f"--output-path={output}",
+                f"--chrome-path={chromium}",
+                f"--chrome-flags={' '.join(['--headless=new', *CHROMIUM_ARGS])}",
+                "--no-enable-error-reporting",
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=RUN_SECONDS,
+            check=False,
+        )
+        if result.returncode == 0:
+            lhr = json.loads(output.with_name(f"{output.name}.report.json").read_text())
+            return lhr, failures
+        failures.append(f"{result.stdout}{result.stderr}".strip())
+    raise LighthouseFailed(f"Lighthouse failed on {live_site.paths[page]}:\n" + "\n".join(failures))
 
 
 def _score(lhr, category):
