@@ -207,7 +207,10 @@ def test_sign_in_with_the_csrf_token_starts_a_fresh_session(client):
     verified_user(username="reader1")
     client = browser()
     token = csrf_token(client)
-    client.cookies["sessionid"] = "attacker-chosen-session-key"
+    anonymous_session = client.session
+    anonymous_session["seen"] = True
+    anonymous_session.save()
+    client.cookies["sessionid"] = anonymous_session.session_key
 
     response = client.post(
         f"{AUTH}/login/",
@@ -219,7 +222,7 @@ def test_sign_in_with_the_csrf_token_starts_a_fresh_session(client):
     assert response.status_code == 200
     session_key = response.cookies["sessionid"].value
     assert session_key
-    assert session_key != "attacker-chosen-session-key"
+    assert session_key != anonymous_session.session_key
     assert client.get(f"{AUTH}/user/").json()["username"] == "reader1"
 
 
