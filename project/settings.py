@@ -5,6 +5,7 @@ be unsafe to guess (secret key, e-mail) must be set, or start-up stops with a
 message that names them. The variables are listed in the README.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -263,7 +264,26 @@ SIMPLE_JWT = {
 # never needs to be readable by scripts.
 CSRF_COOKIE_HTTPONLY = True
 
+# --- JSON API (Django REST Framework) -----------------------------------------
+
+
+def _throttle_rate(variable, default):
+    """A DRF rate such as `100/min` from the environment; a typo stops start-up instead
+    of failing the first request it would apply to."""
+    value = env.str(variable, default=default)
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{variable} must look like 100/min (a number, then s, min, hour or day); got {value!r}"
+        )
+    return value
+
+
 AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/min")
+# Every API request, per client address (anonymous) or per user (signed in); posting
+# comments has its own, stricter rate. Counted in the default cache (Redis when set).
+ANON_THROTTLE_RATE = _throttle_rate("ANON_THROTTLE_RATE", "100/min")
+USER_THROTTLE_RATE = _throttle_rate("USER_THROTTLE_RATE", "200/min")
+COMMENT_THROTTLE_RATE = _throttle_rate("COMMENT_THROTTLE_RATE", "5/min")
 REST_FRAMEWORK = {
     # JWT first: its WWW-Authenticate header makes refusals 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -271,10 +291,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "NUM_PROXIES": NUM_PROXIES,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousRateThrottle",
+        "api.throttling.SignedInRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
+        "anon": ANON_THROTTLE_RATE,
+        "user": USER_THROTTLE_RATE,
+        "comments": COMMENT_THROTTLE_RATE,
         "auth_address": AUTH_THROTTLE_RATE,
         "auth_account": AUTH_THROTTLE_RATE,
     },
+    # One JSON error shape for every API error (api/exceptions.py).
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 
 CORS_URLS_REGEX = r"^/api/.*$"

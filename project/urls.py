@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/auth/", include("api.auth_urls")),
+    # After auth/: the API's own routes end in a JSON 404 for anything unmatched.
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("pages.account_urls")),
     path("", include("pages.urls")),
 ]

@@ -1,0 +1,84 @@
+"""HTTP caching for API reads: validators, conditional GET, Cache-Control and Vary.
+
+A view states what its response is made of (ids, update times, counts: things it
+has loaded anyway) and gets a weak ETag from that, before anything is serialized;
+a client that already holds that version gets a 304 without a body.
+"""
+
+import hashlib
+
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from rest_framework.renderers import JSONRenderer
+
+# Anonymous reads are the same for everyone: shared caches may keep them this long.
+PUBLIC_MAX_AGE = 60
+# The representation depends on the format asked for and on who is signed in.
+VARY = ("Accept", "Cookie", "Authorization")
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def is_personal(request):
+    """A response for one reader (signed in) or one browser (the HTML browsable API,
+    which may set a CSRF cookie) must stay out of shared caches."""
+    return request.user.is_authenticated or not isinstance(request.accepted_renderer, JSONRenderer)
+
+
+def weak_etag(*parts):
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f'W/"{digest}"'
+
+
+def client_copy_is_current(request, etag, last_modified):
+    """RFC 9110 conditional GET: If-None-Match decides when sent (weak comparison);
+    otherwise If-Modified-Since, compared at one-second precision."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = parse_etags(if_none_match)
+        return "*" in tags or _opaque(etag) in {_opaque(tag) for tag in tags}
+    if_modified_since = request.headers.get("If-Modified-Since")
+    if if_modified_since and last_modified is not None:
+        since = parse_http_date_safe(if_modified_since)
+        return since is not None and int(last_modified.timestamp()) <= since
+    return False
+
+
+def _opaque(etag):
+    return etag.removeprefix("W/")
+
+
+class ConditionalMixin:
+    """For API views: validators on reads, 304 when they match, and caching headers on
+    every response (public for anonymous JSON reads, private for personal ones, never
+    stored for writes and errors)."""
+
+    etag = None
+    last_modified = None
+
+    def not_modified(self, request, *, version, last_modified=None):
+        """Record the validators of this response from `version` (anything hashable
+        that changes whenever the response would) and `last_modified`; return a 304
+        response when the client's copy is current, else None."""
+        user_id = request.user.pk if request.user.is_authenticated else None
+        self.etag = weak_etag(request.accepted_renderer.format, user_id, version)
+        self.last_modified = last_modified
+        if client_copy_is_current(request, self.etag, last_modified):
+            return HttpResponseNotModified()
+        return None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, VARY)
+        if request.method in SAFE_METHODS and response.status_code in (200, 304):
+            if self.etag:
+                response["ETag"] = self.etag
+            if self.last_modified:
+                response["Last-Modified"] = http_date(self.last_modified.timestamp())
+            if is_personal(request):
+                patch_cache_control(response, private=True, no_cache=True)
+            else:
+                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        else:
+            patch_cache_control(response, no_store=True)
+        return response

@@ -1,0 +1,383 @@
+"""What the API sends and what it accepts, as separate classes.
+
+Output serializers read model instances (and the counts the views attach to them);
+input serializers only parse and validate what a client may set. Rules about who may
+do what stay in content/services.py.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.validators import RegexValidator
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from content import services
+from content.models import COMMENT_MAX_LENGTH
+from content.services import COMMENT_EDIT_WINDOW
+from content.site import absolute_url
+
+ARTICLE_ORDERINGS = {
+    "-published_at": "newest first (the default, as on the site)",
+    "published_at": "oldest first",
+    "title": "by title, A to Z",
+}
+ARTICLE_STATES = ["published", "scheduled", "draft"]
+MAX_ID = 2**63 - 1
+
+
+# --- Addresses ---------------------------------------------------------------------------
+
+
+# Every link in a response is on SITE_URL, never on the request's Host (content/site.py).
+
+
+def page_url(name, *args):
+    """The absolute address of a page of the site."""
+    return absolute_url(reverse(name, args=args))
+
+
+def api_url(name, query=None, **kwargs):
+    """The absolute address of an API endpoint."""
+    url = absolute_url(reverse(f"api:{name}", kwargs=kwargs))
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+class ViewerMixin:
+    # For serializers whose fields depend on who asks. No docstring: it would become
+    # the description of every serializer using it.
+
+    @property
+    def viewer(self):
+        return self.context["request"].user
+
+
+# --- Strict input fields -------------------------------------------------------------------
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: DRF's CharField would turn 123 into "123"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if not self.allow_blank:
+            # Says in the schema what trimming then refusing blanks means: some
+            # character other than white space.
+            self.validators.append(RegexValidator(r"\S", message="This field may not be blank."))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF's BooleanField would take "yes", "0" or 1."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+# --- People and tags -----------------------------------------------------------------------
+
+
+class AuthorSummarySerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="public_name", help_text="The name readers see.")
+    url = serializers.SerializerMethodField(help_text="The author's page on the site.")
+    api_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, user):
+        return page_url("pages:author-detail", user.username)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, user):
+        return api_url("author-detail", username=user.username)
+
+
+class AuthorSerializer(AuthorSummarySerializer):
+    bio = serializers.CharField()
+    article_count = serializers.IntegerField(help_text="Published articles.")
+    articles_url = serializers.SerializerMethodField(help_text="Their articles in this API.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_articles_url(self, user):
+        return api_url("article-list", query={"author": user.username})
+
+
+class AuthorListSerializer(serializers.Serializer):
+    results = AuthorSerializer(many=True)
+
+
+class CommenterSerializer(serializers.Serializer):
+    """A comment's author: readers have no author page, so no links."""
+
+    username = serializers.CharField()
+    name = serializers.CharField(source="public_name")
+
+
+class TagSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="The tag's page on the site.")
+    api_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, tag):
+        return page_url("pages:tag-detail", tag.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, tag):
+        return api_url("tag-detail", slug=tag.slug)
+
+
+class TagSerializer(TagSummarySerializer):
+    article_count = serializers.IntegerField(help_text="Published articles with this tag.")
+    articles_url = serializers.SerializerMethodField(help_text="Those articles in this API.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_articles_url(self, tag):
+        return api_url("article-list", query={"tag": tag.slug})
+
+
+class TagListSerializer(serializers.Serializer):
+    results = TagSerializer(many=True)
+
+
+# --- Articles ------------------------------------------------------------------------------
+
+
+class CoverSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    alt = serializers.CharField()
+
+
+class ArticleListItemSerializer(serializers.Serializer):
+    """An article as lists show it: no body, no counts."""
+
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="The article's page on the site.")
+    api_url = serializers.SerializerMethodField()
+    author = AuthorSummarySerializer()
+    tags = TagSummarySerializer(many=True)
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    reading_time = serializers.IntegerField(help_text="Minutes.")
+    cover = serializers.SerializerMethodField()
+    is_featured = serializers.BooleanField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, article):
+        return absolute_url(article.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, article):
+        return api_url("article-detail", slug=article.slug)
+
+    @extend_schema_field(CoverSerializer(allow_null=True))
+    def get_cover(self, article):
+        if not article.cover_image:
+            return None
+        return {
+            "url": absolute_url(article.cover_image.url),
+            "width": article.cover_width,
+            "height": article.cover_height,
+            "alt": article.cover_alt,
+        }
+
+
+class ArticlePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page; null on the last.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The page before; null on the first."
+    )
+    results = ArticleListItemSerializer(many=True)
+
+
+class ViewerSerializer(serializers.Serializer):
+    liked = serializers.BooleanField()
+    bookmarked = serializers.BooleanField()
+
+
+class ArticleDetailSerializer(ViewerMixin, ArticleListItemSerializer):
+    """One article: the list fields plus body, counts, links for writing, and what the
+    signed-in reader has done with it."""
+
+    published_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null only for a draft, which only its editors see."
+    )
+    state = serializers.SerializerMethodField(help_text="Readers only ever see published articles.")
+    description = serializers.CharField(help_text="For link previews.")
+    body_html = serializers.CharField(help_text="Sanitized HTML, headings from <h2>.")
+    comment_count = serializers.IntegerField(help_text="Comments you can see.")
+    like_count = serializers.IntegerField()
+    comments_url = serializers.SerializerMethodField()
+    like_url = serializers.SerializerMethodField()
+    bookmark_url = serializers.SerializerMethodField()
+    viewer = serializers.SerializerMethodField(help_text="Null when not signed in.")
+
+    @extend_schema_field(serializers.ChoiceField(choices=ARTICLE_STATES))
+    def get_state(self, article):
+        return article.state_label.lower()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_comments_url(self, article):
+        return api_url("article-comments", slug=article.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_like_url(self, article):
+        return api_url("article-like", slug=article.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_bookmark_url(self, article):
+        return api_url("article-bookmark", slug=article.slug)
+
+    @extend_schema_field(ViewerSerializer(allow_null=True))
+    def get_viewer(self, article):
+        if not self.viewer.is_authenticated:
+            return None
+        return {"liked": article.viewer_liked, "bookmarked": article.viewer_bookmarked}
+
+
+class BookmarkedArticleSerializer(ArticleListItemSerializer):
+    bookmarked_at = serializers.DateTimeField()
+
+
+class BookmarkPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = BookmarkedArticleSerializer(many=True)
+
+
+class ArticleListQuerySerializer(serializers.Serializer):
+    """The query parameters of the article list."""
+
+    tag = serializers.SlugField(required=False, help_text="Only articles with this tag (slug).")
+    author = serializers.CharField(
+        required=False, max_length=150, help_text="Only articles by this author (username)."
+    )
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=(
+            "Words to search for, ranked as on the site's search page (best match first "
+            "unless `ordering` is given). An empty search matches nothing, as there."
+        ),
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(ARTICLE_ORDERINGS),
+        required=False,
+        help_text="; ".join(f"`{key}`: {text}" for key, text in ARTICLE_ORDERINGS.items())
+        + ". Without it, search results come best match first.",
+    )
+    cursor = serializers.CharField(
+        required=False,
+        help_text=(
+            "Opaque; take it from a `next` or `previous` link, which keep the other "
+            "parameters. Pages in a fixed order stay exact while articles are published; "
+            "search results in rank order are paged by position."
+        ),
+    )
+
+
+class PageQuerySerializer(serializers.Serializer):
+    cursor = serializers.CharField(
+        required=False, help_text="Opaque; take it from a `next` or `previous` link."
+    )
+
+
+# --- Likes and bookmarks -------------------------------------------------------------------
+
+
+class LikeStateSerializer(serializers.Serializer):
+    liked = serializers.BooleanField(source="active")
+    like_count = serializers.IntegerField(source="count")
+
+
+class BookmarkStateSerializer(serializers.Serializer):
+    bookmarked = serializers.BooleanField(source="active")
+    bookmark_count = serializers.IntegerField(source="count")
+
+
+# --- Comments ------------------------------------------------------------------------------
+
+
+class CommentSerializer(ViewerMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    article = serializers.SlugField(source="article.slug", help_text="The article's slug.")
+    author = CommenterSerializer()
+    body = serializers.CharField(help_text="Plain text: show it as text, never as HTML.")
+    is_hidden = serializers.BooleanField(help_text="Only moderators ever see hidden comments.")
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    editable_until = serializers.SerializerMethodField(
+        help_text="Its author may edit it until then."
+    )
+    can_edit = serializers.SerializerMethodField(help_text="Whether you may edit it now.")
+    can_delete = serializers.SerializerMethodField(help_text="Whether you may delete it.")
+    url = serializers.SerializerMethodField(help_text="The comment on the article's page.")
+    api_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_editable_until(self, comment):
+        return serializers.DateTimeField().to_representation(
+            comment.created_at + COMMENT_EDIT_WINDOW
+        )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_edit(self, comment):
+        return services.can_edit_comment(self.viewer, comment)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_delete(self, comment):
+        return services.can_delete_comment(self.viewer, comment)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, comment):
+        return absolute_url(comment.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, comment):
+        return api_url("comment-detail", pk=comment.pk)
+
+
+class CommentListSerializer(serializers.Serializer):
+    results = CommentSerializer(many=True)
+
+
+class CommentListQuerySerializer(serializers.Serializer):
+    after = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_ID,
+        help_text="Only comments posted after the comment with this id: poll with the "
+        "last id you have to fetch just the new ones.",
+    )
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = StrictCharField(max_length=COMMENT_MAX_LENGTH, help_text="Plain text.")
+
+
+class CommentUpdateSerializer(serializers.Serializer):
+    """Authors edit `body` (within the edit window); moderators set `is_hidden`."""
+
+    body = StrictCharField(max_length=COMMENT_MAX_LENGTH, required=False)
+    is_hidden = StrictBooleanField(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send `body`, `is_hidden`, or both.")
+        return attrs

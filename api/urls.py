@@ -1,0 +1,50 @@
+"""/api/v1/: the JSON API.
+
+The names are the contract with the pages (`{% url "api:article-comments" slug %}` in
+`data-` attributes for the JavaScript) and with the schema.
+"""
+
+from django.urls import path, re_path, register_converter
+
+from api import views
+
+
+class UsernameConverter:
+    """The characters Django allows in usernames; anything else is a 404 before any query."""
+
+    regex = r"[\w.@+-]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UsernameConverter, "username")
+
+app_name = "api"
+
+urlpatterns = [
+    path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path(
+        "articles/<slug:slug>/comments/",
+        views.ArticleCommentsView.as_view(),
+        name="article-comments",
+    ),
+    path("articles/<slug:slug>/like/", views.ArticleLikeView.as_view(), name="article-like"),
+    path(
+        "articles/<slug:slug>/bookmark/",
+        views.ArticleBookmarkView.as_view(),
+        name="article-bookmark",
+    ),
+    path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="comment-detail"),
+    path("tags/", views.TagListView.as_view(), name="tag-list"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("authors/", views.AuthorListView.as_view(), name="author-list"),
+    path("authors/<username:username>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("me/bookmarks/", views.MyBookmarksView.as_view(), name="my-bookmarks"),
+    # Last: whatever else is asked for under /api/v1/ gets the JSON 404.
+    re_path(r"^", views.not_found, name="not-found"),
+]

@@ -1,0 +1,469 @@
+"""The JSON face: each view parses the request, reads through content/'s visibility
+rule and search, writes through content/services.py, and shapes the response.
+
+No view holds a rule of its own: lists show `Article.objects.published()` in
+`newest_first()` order (as the pages do), single articles and comments
+`visible_to(request.user)`, search is `search_articles`, and every write is a service.
+"""
+
+from django.db import transaction
+from django.db.models import Count, F, Max
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import serializers
+from api.conditional import ConditionalMixin
+from api.exceptions import error_body
+from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, text_key
+from api.permissions import CommentPermission
+from api.throttling import CommentPostingThrottle
+from content import services
+from content.models import Article, Bookmark, Comment, Like, Tag, User, published_q
+from content.search import search_articles
+
+ARTICLE_ORDERS = {
+    order.name: order
+    for order in (
+        # The site's order, `Article.objects.newest_first()`; a test holds them equal.
+        KeysetOrder(
+            "-published_at",
+            datetime_key("published_at", descending=True),
+            id_key(descending=True),
+        ),
+        KeysetOrder("published_at", datetime_key("published_at"), id_key()),
+        KeysetOrder("title", text_key("title"), id_key()),
+    )
+}
+DEFAULT_ARTICLE_ORDER = "-published_at"
+# As the bookmarks page: last bookmarked first (a reader bookmarks an article once).
+BOOKMARK_ORDER = KeysetOrder(
+    "-bookmarked_at",
+    datetime_key("bookmarked_at", descending=True),
+    id_key(descending=True),
+)
+
+
+class ApiView(ConditionalMixin, APIView):
+    # The base of every Gazette API view: caching headers and conditional GET (the mixin),
+    # the JSON error shape (settings: EXCEPTION_HANDLER). Subclasses' docstrings are
+    # their descriptions in the schema and the browsable API.
+
+    # JSON in, so the schema states one request media type and anything else is a 415.
+    parser_classes = [JSONParser]
+
+    def parse(self, serializer_class, data):
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def render(self, serializer_class, instance, status_code=status.HTTP_200_OK, **kwargs):
+        data = serializer_class(instance, context={"request": self.request}).data
+        return Response(data, status=status_code, **kwargs)
+
+
+def visible_article(request, slug):
+    """The article at `slug` if `request.user` may read it, else 404."""
+    return get_object_or_404(
+        Article.objects.visible_to(request.user).with_author_and_tags(), slug=slug
+    )
+
+
+def _newest(*moments):
+    """The latest of `moments` that has come (a scheduled date has not)."""
+    now = timezone.now()
+    return max((moment for moment in moments if moment and moment <= now), default=None)
+
+
+def _listing_version(article):
+    """What an article contributes to a list response, without serializing it."""
+    return (
+        article.pk,
+        article.updated_at,
+        article.published_at,
+        article.author.username,
+        article.author.public_name,
+        tuple((tag.slug, tag.name) for tag in article.tags.all()),
+    )
+
+
+# --- Articles --------------------------------------------------------------------------------
+
+
+class ArticleListView(ApiView):
+    """Published articles, light (no body), 20 a page; filter by `tag` and `author`,
+    `search` as the site's search page does, and choose the `ordering`."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="articles_list",
+        summary="Published articles, newest first",
+        parameters=[serializers.ArticleListQuerySerializer],
+        responses=serializers.ArticlePageSerializer,
+    )
+    def get(self, request):
+        query = self.parse(serializers.ArticleListQuerySerializer, request.query_params)
+        articles = Article.objects.published().for_listing()
+        if "tag" in query:
+            articles = articles.filter(tags__slug=query["tag"])
+        if "author" in query:
+            articles = articles.filter(author__username=query["author"])
+        paginator = CursorPaginator(request)
+        if "search" in query:
+            articles = search_articles(articles, query["search"])
+        if "search" in query and "ordering" not in query:
+            page = paginator.offset_page(articles)  # rank order, as the search page
+        else:
+            order = ARTICLE_ORDERS[query.get("ordering", DEFAULT_ARTICLE_ORDER)]
+            page = paginator.keyset_page(articles, order)
+
+        not_modified = self.not_modified(
+            request,
+            version=(page.next, page.previous, [_listing_version(a) for a in page.results]),
+            last_modified=_newest(*(max(a.updated_at, a.published_at) for a in page.results)),
+        )
+        return not_modified or self.render(serializers.ArticlePageSerializer, page._asdict())
+
+
+class ArticleDetailView(ApiView):
+    """One article with its sanitized body, counts, and (signed in) whether you liked or
+    bookmarked it. Drafts and scheduled articles are 404, except to the staff who may
+    change them."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="One article", responses=serializers.ArticleDetailSerializer)
+    def get(self, request, slug):
+        article = visible_article(request, slug)
+        likes = Like.objects.filter(article=article).aggregate(
+            count=Count("pk"), latest=Max("created_at")
+        )
+        comments = (
+            Comment.objects.visible_to(request.user)
+            .filter(article=article)
+            .aggregate(count=Count("pk"), latest=Max("created_at"), edited=Max("edited_at"))
+        )
+        article.like_count, article.comment_count = likes["count"], comments["count"]
+        article.viewer_liked = article.viewer_bookmarked = None
+        if request.user.is_authenticated:
+            article.viewer_liked = Like.objects.filter(article=article, user=request.user).exists()
+            article.viewer_bookmarked = Bookmark.objects.filter(
+                article=article, user=request.user
+            ).exists()
+
+        not_modified = self.not_modified(
+            request,
+            version=(
+                _listing_version(article),
+                article.state_label,  # a scheduled article becomes published with time
+                article.like_count,
+                article.comment_count,
+                comments["edited"],
+                article.viewer_liked,
+                article.viewer_bookmarked,
+            ),
+            last_modified=_newest(
+                article.updated_at,
+                article.published_at,
+                likes["latest"],
+                comments["latest"],
+                comments["edited"],
+            ),
+        )
+        return not_modified or self.render(serializers.ArticleDetailSerializer, article)
+
+
+# --- Comments --------------------------------------------------------------------------------
+
+
+def _comment_version(request, comment):
+    return (
+        comment.pk,
+        comment.edited_at,
+        comment.is_hidden,
+        comment.author.username,
+        comment.author.public_name,
+        # These change with time alone (the edit window closes).
+        services.can_edit_comment(request.user, comment),
+        services.can_delete_comment(request.user, comment),
+    )
+
+
+class ArticleCommentsView(ApiView):
+    """The comments on an article, oldest first (`after` for only the new ones); signed-in
+    readers post new ones."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def get_throttles(self):
+        return [*super().get_throttles(), CommentPostingThrottle()]
+
+    @extend_schema(
+        operation_id="articles_comments_list",
+        summary="An article's comments, oldest first",
+        parameters=[serializers.CommentListQuerySerializer],
+        responses=serializers.CommentListSerializer,
+    )
+    def get(self, request, slug):
+        article = visible_article(request, slug)
+        query = self.parse(serializers.CommentListQuerySerializer, request.query_params)
+        comments = (
+            Comment.objects.visible_to(request.user)
+            .filter(article=article)
+            .select_related("author")
+            .oldest_first()
+        )
+        if "after" in query:
+            comments = comments.filter(pk__gt=query["after"])
+        comments = list(comments)
+        for comment in comments:
+            comment.article = article  # already loaded: no query per comment
+
+        not_modified = self.not_modified(
+            request,
+            version=(article.pk, [_comment_version(request, c) for c in comments]),
+            last_modified=_newest(*(c.edited_at or c.created_at for c in comments)),
+        )
+        return not_modified or self.render(serializers.CommentListSerializer, {"results": comments})
+
+    @extend_schema(
+        summary="Post a comment",
+        request=serializers.CommentCreateSerializer,
+        responses={201: serializers.CommentSerializer},
+    )
+    def post(self, request, slug):
+        article = visible_article(request, slug)
+        data = self.parse(serializers.CommentCreateSerializer, request.data)
+        comment = services.comment_create(article=article, author=request.user, body=data["body"])
+        response = self.render(serializers.CommentSerializer, comment, status.HTTP_201_CREATED)
+        response["Location"] = serializers.api_url("comment-detail", pk=comment.pk)
+        return response
+
+
+class CommentDetailView(ApiView):
+    """One comment. Its author may edit it for 15 minutes and delete it; moderators may
+    hide, show and delete it. Hidden comments are 404 to everyone else."""
+
+    permission_classes = [CommentPermission]
+
+    def get_comment(self, request, pk):
+        comment = get_object_or_404(
+            Comment.objects.visible_to(request.user)
+            .select_related("author", "article")
+            .defer("article__body", "article__body_html"),
+            pk=pk,
+        )
+        self.check_object_permissions(request, comment)
+        return comment
+
+    @extend_schema(summary="One comment", responses=serializers.CommentSerializer)
+    def get(self, request, pk):
+        comment = self.get_comment(request, pk)
+        not_modified = self.not_modified(
+            request,
+            version=_comment_version(request, comment),
+            last_modified=comment.edited_at or comment.created_at,
+        )
+        return not_modified or self.render(serializers.CommentSerializer, comment)
+
+    @extend_schema(
+        summary="Edit (its author) or hide and show (moderators) a comment",
+        request=serializers.CommentUpdateSerializer,
+        responses=serializers.CommentSerializer,
+    )
+    def patch(self, request, pk):
+        comment = self.get_comment(request, pk)
+        data = self.parse(serializers.CommentUpdateSerializer, request.data)
+        # Both changes or neither: a refused second write undoes the first. The edit goes
+        # first, as a hidden comment can no longer be edited.
+        with transaction.atomic():
+            if "body" in data:
+                comment = services.comment_edit(comment=comment, by=request.user, body=data["body"])
+            if "is_hidden" in data:
+                comment = services.comment_set_hidden(
+                    comment=comment, by=request.user, hidden=data["is_hidden"]
+                )
+        return self.render(serializers.CommentSerializer, comment)
+
+    @extend_schema(summary="Delete a comment (its author, moderators)", responses={204: None})
+    def delete(self, request, pk):
+        comment = self.get_comment(request, pk)
+        services.comment_delete(comment=comment, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Likes and bookmarks ---------------------------------------------------------------------
+
+
+class ArticleMarkView(ApiView):
+    """PUT sets your mark on a published article and DELETE removes it; both are
+    idempotent and answer with the new state and count."""
+
+    permission_classes = [IsAuthenticated]
+    state_serializer = None
+
+    def _write(self, request, slug, service):
+        article = visible_article(request, slug)
+        return self.render(self.state_serializer, service(user=request.user, article=article))
+
+
+class ArticleLikeView(ArticleMarkView):
+    state_serializer = serializers.LikeStateSerializer
+
+    @extend_schema(summary="Like an article", request=None, responses=state_serializer)
+    def put(self, request, slug):
+        return self._write(request, slug, services.like_set)
+
+    @extend_schema(summary="Take a like back", request=None, responses={200: state_serializer})
+    def delete(self, request, slug):
+        return self._write(request, slug, services.like_unset)
+
+
+class ArticleBookmarkView(ArticleMarkView):
+    state_serializer = serializers.BookmarkStateSerializer
+
+    @extend_schema(summary="Bookmark an article", request=None, responses=state_serializer)
+    def put(self, request, slug):
+        return self._write(request, slug, services.bookmark_set)
+
+    @extend_schema(summary="Remove a bookmark", request=None, responses={200: state_serializer})
+    def delete(self, request, slug):
+        return self._write(request, slug, services.bookmark_unset)
+
+
+class MyBookmarksView(ApiView):
+    """The published articles you bookmarked, last bookmarked first, 20 a page."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_bookmarks_list",
+        summary="Your bookmarked articles, last bookmarked first",
+        parameters=[serializers.PageQuerySerializer],
+        responses=serializers.BookmarkPageSerializer,
+    )
+    def get(self, request):
+        self.parse(serializers.PageQuerySerializer, request.query_params)
+        articles = (
+            Article.objects.published()
+            .for_listing()
+            .filter(bookmarks__user=request.user)
+            .annotate(bookmarked_at=F("bookmarks__created_at"))
+        )
+        page = CursorPaginator(request).keyset_page(articles, BOOKMARK_ORDER)
+        not_modified = self.not_modified(
+            request,
+            version=(
+                page.next,
+                page.previous,
+                [(a.bookmarked_at, _listing_version(a)) for a in page.results],
+            ),
+        )
+        return not_modified or self.render(serializers.BookmarkPageSerializer, page._asdict())
+
+
+# --- Tags and authors ------------------------------------------------------------------------
+
+
+def authors_with_articles():
+    """Active users with at least one published article, as the author pages show them
+    (readers have no public profile)."""
+    return (
+        User.objects.filter(is_active=True)
+        .annotate(article_count=Count("articles", filter=published_q("articles__")))
+        .filter(article_count__gt=0)
+        .order_by("username")
+    )
+
+
+def _tag_version(tag):
+    return (tag.slug, tag.name, tag.article_count, tag.last_modified)
+
+
+def _author_version(author):
+    return (author.username, author.public_name, author.bio, author.article_count)
+
+
+class TagListView(ApiView):
+    """Tags that have published articles, by name, with how many."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="tags_list",
+        summary="Tags in use, by name",
+        responses=serializers.TagListSerializer,
+    )
+    def get(self, request):
+        tags = list(Tag.objects.in_use().order_by("name"))
+        not_modified = self.not_modified(request, version=[_tag_version(t) for t in tags])
+        return not_modified or self.render(serializers.TagListSerializer, {"results": tags})
+
+
+class TagDetailView(ApiView):
+    """One tag that has published articles."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="One tag", responses=serializers.TagSerializer)
+    def get(self, request, slug):
+        tag = get_object_or_404(Tag.objects.in_use(), slug=slug)
+        not_modified = self.not_modified(request, version=_tag_version(tag))
+        return not_modified or self.render(serializers.TagSerializer, tag)
+
+
+class AuthorListView(ApiView):
+    """Everyone with published articles, by username."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="authors_list",
+        summary="Authors with published articles",
+        responses=serializers.AuthorListSerializer,
+    )
+    def get(self, request):
+        authors = list(authors_with_articles())
+        not_modified = self.not_modified(request, version=[_author_version(a) for a in authors])
+        return not_modified or self.render(serializers.AuthorListSerializer, {"results": authors})
+
+
+class AuthorDetailView(ApiView):
+    """One author's profile and how many articles they have published. Readers without
+    published articles have no public profile: 404."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="One author", responses=serializers.AuthorSerializer)
+    def get(self, request, username):
+        author = get_object_or_404(authors_with_articles(), username=username)
+        not_modified = self.not_modified(request, version=_author_version(author))
+        return not_modified or self.render(serializers.AuthorSerializer, author)
+
+
+# --- Everything else under /api/ -------------------------------------------------------------
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any address under /api/v1/ that names no endpoint, whatever the method: the JSON
+    404 shape, never the site's HTML page (even with debug on)."""
+    response = JsonResponse(
+        error_body(
+            status_code=404,
+            code="not_found",
+            message="There is no API endpoint at this address.",
+        ),
+        status=404,
+    )
+    patch_cache_control(response, no_store=True)
+    return response
