@@ -17,6 +17,8 @@ from django.contrib.auth import logout as django_logout
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
 from rest_framework.authentication import CSRFCheck
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -80,6 +82,16 @@ def _passes_csrf_check(request):
     return check.process_view(django_request, None, (), {}) is None
 
 
+@extend_schema_view(
+    # dj-rest-auth answers GET with 405 unless ACCOUNT_LOGOUT_ON_GET; it is no operation.
+    get=extend_schema(exclude=True),
+    post=extend_schema(
+        request=inline_serializer(
+            "LogoutRequest", {"refresh": serializers.CharField(required=False)}
+        ),
+        responses=inline_serializer("LogoutResponse", {"detail": serializers.CharField()}),
+    ),
+)
 class LogoutView(rest_auth_views.LogoutView):
     """Ends the session; with a `refresh` token in the body, also blacklists it. (dj-rest-auth
     answers 401 when a session sign-out sends no refresh token; the session still ended.)"""
@@ -127,6 +139,11 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
     throttle_classes = [AuthAddressThrottle]
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses=inline_serializer("CsrfToken", {"csrf_token": serializers.CharField()})
+    )
+)
 @method_decorator(never_cache, name="dispatch")
 class CsrfTokenView(APIView):
     """The CSRF token for the site's JavaScript on pages that carry none (anonymous pages

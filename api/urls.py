@@ -1,10 +1,11 @@
-"""/api/v1/: the JSON API.
+"""/api/v1/: the JSON API, its OpenAPI schema and interactive docs.
 
 The names are the contract with the pages (`{% url "api:article-comments" slug %}` in
 `data-` attributes for the JavaScript) and with the schema.
 """
 
 from django.urls import path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
 
@@ -45,6 +46,8 @@ urlpatterns = [
     path("authors/", views.AuthorListView.as_view(), name="author-list"),
     path("authors/<username:username>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("me/bookmarks/", views.MyBookmarksView.as_view(), name="my-bookmarks"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Last: whatever else is asked for under /api/v1/ gets the JSON 404.
     re_path(r"^", views.not_found, name="not-found"),
 ]

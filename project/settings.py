@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "corsheaders",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "rest_framework_simplejwt.token_blacklist",
     "allauth",
     "allauth.account",
@@ -304,6 +306,32 @@ REST_FRAMEWORK = {
     },
     # One JSON error shape for every API error (api/exceptions.py).
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gazette API",
+    "VERSION": "1",
+    "DESCRIPTION": (BASE_DIR / "api" / "description.md").read_text(encoding="utf-8"),
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so read-only fields are not asked for
+    # and write-only fields are not promised.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {
+        "slug": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
+        "username": {"type": "string", "pattern": r"^[\w.@+-]+$"},
+    },
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {"ArticleStateEnum": "api.serializers.ARTICLE_STATES"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_component",
+    ],
+    # Swagger UI from our own static files: no CDN, no third-party script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -1,0 +1,155 @@
+"""The OpenAPI schema, the interactive docs, and the browsable API."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from drf_spectacular.validation import validate_schema
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+SAFE = {"get", "head", "options"}
+
+
+@pytest.fixture
+def schema(api):
+    response = api.get(reverse("api:schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+CONTENT_OPERATIONS = {
+    ("/api/v1/articles/", "get"),
+    ("/api/v1/articles/{slug}/", "get"),
+    ("/api/v1/articles/{slug}/comments/", "get"),
+    ("/api/v1/articles/{slug}/comments/", "post"),
+    ("/api/v1/articles/{slug}/like/", "put"),
+    ("/api/v1/articles/{slug}/like/", "delete"),
+    ("/api/v1/articles/{slug}/bookmark/", "put"),
+    ("/api/v1/articles/{slug}/bookmark/", "delete"),
+    ("/api/v1/comments/{id}/", "get"),
+    ("/api/v1/comments/{id}/", "patch"),
+    ("/api/v1/comments/{id}/", "delete"),
+    ("/api/v1/tags/", "get"),
+    ("/api/v1/tags/{slug}/", "get"),
+    ("/api/v1/authors/", "get"),
+    ("/api/v1/authors/{username}/", "get"),
+    ("/api/v1/me/bookmarks/", "get"),
+}
+AUTH_OPERATIONS = {
+    ("/api/v1/auth/csrf/", "get"),
+    ("/api/v1/auth/login/", "post"),
+    ("/api/v1/auth/logout/", "post"),
+    ("/api/v1/auth/user/", "get"),
+    ("/api/v1/auth/user/", "put"),
+    ("/api/v1/auth/user/", "patch"),
+    ("/api/v1/auth/password/change/", "post"),
+    ("/api/v1/auth/password/reset/", "post"),
+    ("/api/v1/auth/password/reset/confirm/", "post"),
+    ("/api/v1/auth/registration/", "post"),
+    ("/api/v1/auth/registration/verify-email/", "post"),
+    ("/api/v1/auth/registration/resend-email/", "post"),
+    ("/api/v1/auth/token/refresh/", "post"),
+    ("/api/v1/auth/token/verify/", "post"),
+}
+SIGNED_IN_ONLY = {
+    "/api/v1/me/bookmarks/",
+    "/api/v1/auth/user/",
+    "/api/v1/auth/password/change/",
+}
+
+
+def test_the_schema_is_valid_openapi_3_with_every_endpoint_and_the_auth_ones(schema):
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    operations_found = {(path, method) for path, method, _ in operations(schema)}
+    assert operations_found == CONTENT_OPERATIONS | AUTH_OPERATIONS
+
+
+def test_reads_are_open_to_everyone_and_writes_need_signing_in(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["cookieAuth"]["in"] == "cookie"
+    assert schemes["jwtAuth"]["scheme"] == "bearer"
+    for path, method, operation in operations(schema):
+        if (path, method) not in CONTENT_OPERATIONS:
+            continue
+        anonymous_allowed = {} in operation["security"]
+        expected = method in SAFE and path not in SIGNED_IN_ONLY
+        assert anonymous_allowed == expected, (path, method)
+
+
+def test_the_auth_endpoints_that_need_no_sign_in_say_so(schema):
+    for path, method, operation in operations(schema):
+        if (path, method) in AUTH_OPERATIONS and operation.get("security"):
+            assert ({} in operation["security"]) == (path not in SIGNED_IN_ONLY), path
+
+
+def test_every_operation_documents_its_errors_in_the_error_shape(schema):
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, method, operation in operations(schema):
+        responses = operation["responses"]
+        assert responses["429"]["content"]["application/json"]["schema"] == error
+        if "{" in path:
+            assert "404" in responses, (path, method)
+        if method not in SAFE:
+            assert {"401", "403"} <= set(responses), (path, method)
+        if "requestBody" in operation:
+            assert {"400", "415"} <= set(responses), (path, method)
+    assert schema["components"]["schemas"]["Error"]["required"] == [
+        "status",
+        "code",
+        "message",
+        "errors",
+    ]
+
+
+def test_request_and_response_components_are_separate(schema):
+    components = schema["components"]["schemas"]
+    assert set(components["CommentCreateRequest"]["properties"]) == {"body"}
+    assert set(components["PatchedCommentUpdateRequest"]["properties"]) == {"body", "is_hidden"}
+    assert "author" in components["Comment"]["properties"]
+
+
+def test_the_docs_are_served_from_our_own_static_files(api):
+    response = api.get(reverse("api:docs"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    assert all(source.startswith("/") for source in sources), sources
+    assert "<script>" not in html  # the UI's own script is a separate file
+    script = next(s for s in sources if "script" in s)
+    assert api.get(script).status_code == 200
+
+
+def test_the_browsable_api_works_for_visitors(api):
+    ArticleFactory(title="Harbour lights")
+
+    response = api.get(reverse("api:article-list"), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert "Harbour lights" in response.content.decode()
+
+
+def test_the_browsable_api_works_for_staff_signed_in_through_the_admin(client, editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+
+    page = client.get(
+        reverse("api:article-comments", kwargs={"slug": article.slug}), HTTP_ACCEPT="text/html"
+    )
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert editor.public_name in html
+    assert 'id="post-generic-content-form"' in html  # the form to post a comment
+    assert '"csrfToken"' in html
