@@ -10,10 +10,13 @@ Every auth endpoint that takes a credential or an address is throttled per clien
 address and per account, in the shared cache, so several app servers count together.
 """
 
+import hashlib
+
 from allauth.account.adapter import get_adapter
 from dj_rest_auth import views as rest_auth_views
 from dj_rest_auth.registration import views as registration_views
 from django.contrib.auth import logout as django_logout
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -25,6 +28,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
 
 # --- Throttling ---------------------------------------------------------------------
 
@@ -54,7 +59,10 @@ class AuthAccountThrottle(SimpleRateThrottle):
         for field in self.identifying_fields:
             value = request.data.get(field)
             if isinstance(value, str) and value.strip():
-                ident = f"{field}:{value.strip().casefold()}"
+                # Hashed: the value is whatever the client sent (any length, any
+                # characters), and a cache key must stay short and plain.
+                name = f"{field}:{value.strip().casefold()}".encode()
+                ident = hashlib.sha256(name).hexdigest()
                 return self.cache_format % {"scope": self.scope, "ident": ident}
         return None
 
@@ -97,7 +105,16 @@ class LogoutView(rest_auth_views.LogoutView):
     answers 401 when a session sign-out sends no refresh token; the session still ended.)"""
 
     def logout(self, request):
-        if hasattr(request.data, "get") and request.data.get("refresh"):
+        refresh = request.data.get("refresh") if hasattr(request.data, "get") else None
+        if refresh:
+            # Refused up front, in the API's error shape: dj-rest-auth would answer a
+            # malformed token with its own 401 body, and a non-string one with a 500.
+            if not isinstance(refresh, str):
+                raise serializers.ValidationError({"refresh": ["Not a valid string."]})
+            try:
+                RefreshToken(refresh)
+            except TokenError as error:
+                raise InvalidToken(str(error)) from error
             return super().logout(request)
         django_logout(request._request)
         return Response({"detail": "Successfully logged out."})
@@ -117,6 +134,13 @@ class RegisterView(registration_views.RegisterView):
 
 class VerifyEmailView(registration_views.VerifyEmailView):
     throttle_classes = AUTH_THROTTLES
+
+    def get_object(self, queryset=None):
+        # An unknown or expired key is a bad field, not a missing resource: 400, not 404.
+        try:
+            return super().get_object(queryset)
+        except Http404 as missing:
+            raise serializers.ValidationError({"key": ["Invalid or expired key."]}) from missing
 
 
 class ResendEmailVerificationView(registration_views.ResendEmailVerificationView):
