@@ -8,16 +8,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content import services
-from content.models import Article, Bookmark, Comment, Like, Tag
+from content.models import COMMENT_MAX_LENGTH, Article, Bookmark, Comment, Like, Tag
 from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import CommentForm
@@ -199,6 +199,10 @@ def _render_article(request, article, comment_form, status=200):
         .oldest_first()
     )
     reader = request.user
+    for comment in comments:
+        # What the reader may do with each comment decides which links it shows.
+        comment.viewer_can_edit = services.can_edit_comment(reader, comment)
+        comment.viewer_can_delete = services.can_delete_comment(reader, comment)
     liked = bookmarked = False
     if reader.is_authenticated:
         liked = Like.objects.filter(user=reader, article=article).exists()
@@ -225,6 +229,7 @@ def _render_article(request, article, comment_form, status=200):
         "article": article,
         "comments": comments,
         "comment_form": comment_form,
+        "comment_max_length": COMMENT_MAX_LENGTH,
         "like_count": Like.objects.filter(article=article).count(),
         "liked": liked,
         "bookmarked": bookmarked,
@@ -269,6 +274,65 @@ def comment_create(request, slug):
             return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
     # What was typed stays in the re-rendered form, with the reasons it was refused.
     return _render_article(request, article, form, status=400)
+
+
+def _own_comment(request, pk, may):
+    """The comment `pk` if the reader can see it and `may(reader, comment)`; else 404
+    (unseen) or 403 (seen, but not theirs to change, or the edit window has closed)."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user).select_related("article", "author"), pk=pk
+    )
+    if not may(request.user, comment):
+        raise PermissionDenied("You cannot change this comment.")
+    return comment
+
+
+def _comment_page(request, template, comment, form=None, status=200):
+    meta = seo.PageMeta(
+        title="Edit your comment" if form else "Delete your comment",
+        description=f"On “{comment.article.title}”.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {
+        "meta": meta,
+        "comment": comment,
+        "article": comment.article,
+        "form": form,
+        "comment_max_length": COMMENT_MAX_LENGTH,
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk):
+    """The plain-form edit of one's own comment, within the edit window."""
+    comment = _own_comment(request, pk, services.can_edit_comment)
+    if request.method == "GET":
+        form = CommentForm(initial={"body": comment.body})
+        return _comment_page(request, "pages/comment_edit.html", comment, form)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(comment.get_absolute_url())
+    return _comment_page(request, "pages/comment_edit.html", comment, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, pk):
+    """Asks first (GET), then deletes (POST): one's own comment, or any for moderators."""
+    comment = _own_comment(request, pk, services.can_delete_comment)
+    if request.method == "GET":
+        return _comment_page(request, "pages/comment_delete.html", comment)
+    article = comment.article
+    services.comment_delete(comment=comment, by=request.user)
+    return redirect(f"{article.get_absolute_url()}#comments-title")
 
 
 def _reader_mark_view(set_mark, unset_mark):
