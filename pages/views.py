@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content import services
@@ -25,6 +26,13 @@ from pages.forms import CommentForm
 ARTICLES_PER_PAGE = 20
 FEATURED_COUNT = 3
 SITE_DESCRIPTION = "Gazette publishes articles, essays and field notes by independent writers."
+
+
+def list_api_url(name="api:article-list", **query):
+    """The API list that continues a page's list, for the "Load more" button: the same
+    articles in the same order (the API's contract), filtered as the page is."""
+    url = reverse(name)
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
@@ -54,6 +62,7 @@ def home(request):
             "meta": meta,
             "featured": featured,
             "articles": latest[:ARTICLES_PER_PAGE],
+            "list_api_url": list_api_url(),
             # The home page shows the list's first page; "more" continues at page 2.
             "more_url": seo.page_url(reverse("pages:article-list"), 2)
             if len(latest) > ARTICLES_PER_PAGE
@@ -73,7 +82,13 @@ def article_list(request):
         canonical_path=seo.page_url(path, page.number),
         structured_data=[seo.breadcrumb_data(crumbs)],
     )
-    context = {"meta": meta, "crumbs": crumbs, "page": page, "page_path": path}
+    context = {
+        "meta": meta,
+        "crumbs": crumbs,
+        "page": page,
+        "page_path": path,
+        "list_api_url": list_api_url(),
+    }
     return render(request, "pages/article_list.html", {**context, "heading": "All articles"})
 
 
@@ -103,7 +118,14 @@ def tag_detail(request, slug):
     return render(
         request,
         "pages/tag_detail.html",
-        {"meta": meta, "crumbs": crumbs, "tag": tag, "page": page, "page_path": path},
+        {
+            "meta": meta,
+            "crumbs": crumbs,
+            "tag": tag,
+            "page": page,
+            "page_path": path,
+            "list_api_url": list_api_url(tag=tag.slug),
+        },
     )
 
 
@@ -130,7 +152,14 @@ def author_detail(request, username):
     return render(
         request,
         "pages/author_detail.html",
-        {"meta": meta, "crumbs": crumbs, "author": author, "page": page, "page_path": path},
+        {
+            "meta": meta,
+            "crumbs": crumbs,
+            "author": author,
+            "page": page,
+            "page_path": path,
+            "list_api_url": list_api_url(author=author.username),
+        },
     )
 
 
@@ -154,7 +183,15 @@ def search(request):
     return render(
         request,
         "pages/search.html",
-        {"meta": meta, "query": query, "page": page, "page_path": path, "page_query": {"q": query}},
+        {
+            "meta": meta,
+            "query": query,
+            "page": page,
+            "page_path": path,
+            "page_query": {"q": query},
+            "list_api_url": list_api_url(search=query),
+            "search_api_url": list_api_url(),
+        },
     )
 
 
@@ -174,7 +211,13 @@ def bookmarks(request):
         canonical_path=path,
         noindex=True,
     )
-    return render(request, "pages/bookmarks.html", {"meta": meta, "page": page, "page_path": path})
+    context = {
+        "meta": meta,
+        "page": page,
+        "page_path": path,
+        "list_api_url": list_api_url("api:my-bookmarks"),
+    }
+    return render(request, "pages/bookmarks.html", context)
 
 
 # --- Article detail and the forms on it ---------------------------------------------

@@ -6,7 +6,23 @@ from bs4 import BeautifulSoup
 
 
 def soup(response):
-    return BeautifulSoup(response.content.decode(), "html.parser")
+    """The page as a browser shows it: without the contents of <template> elements, which
+    are inert markup for the JavaScript to clone (an empty article card, the comment form
+    a visitor gets on signing in), not part of the page."""
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    for template in page.find_all("template"):
+        template.decompose()
+    return page
+
+
+def templates(response):
+    """The <template> elements of a page, by their `data-template` or `data-auth-template`
+    name, each parsed on its own."""
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    return {
+        template.get("data-template") or template.get("data-auth-template"): template
+        for template in page.find_all("template")
+    }
 
 
 def listed_article_paths(response):

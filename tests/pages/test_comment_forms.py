@@ -8,8 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from content.models import Comment
-from tests.factories import CommentFactory
-from tests.html import soup
+from tests.factories import ArticleFactory, CommentFactory, LikeFactory
+from tests.html import soup, templates
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +156,47 @@ def test_moderators_are_offered_deleting_every_comment(client, editor, comment):
     page = soup(client.get(comment.article.get_absolute_url()))
 
     assert [a.text for a in page.select(f"#comment-{comment.pk} .comment__actions a")] == ["Delete"]
+
+
+# --- What the JavaScript finds on the page ------------------------------------------------
+
+
+def test_anonymous_article_pages_are_the_same_for_every_visitor(reader):
+    article = ArticleFactory()
+    CommentFactory(article=article, author=reader)
+    LikeFactory(article=article, user=reader)
+    signed_in = Client()
+    signed_in.force_login(reader)
+    signed_in.get(article.get_absolute_url())
+    signed_in.logout()
+
+    pages = [c.get(article.get_absolute_url()) for c in (Client(), Client(), signed_in)]
+
+    assert pages[0].content == pages[1].content == pages[2].content
+    assert all("csrftoken" not in page.cookies for page in pages)
+    assert b"csrfmiddlewaretoken" not in pages[0].content
+
+
+def test_visitors_get_the_members_parts_as_inert_templates_without_a_token(client):
+    article = ArticleFactory()
+
+    found = templates(client.get(article.get_absolute_url()))
+
+    assert found["comment-form"].select_one("form[data-comment-form] textarea[name=body]")
+    assert [f["data-mark"] for f in found["reactions"].select("form")] == ["like", "bookmark"]
+    assert found["nav"].select_one("form[data-sign-out]")
+    assert found["comment"].select_one(".comment__actions")
+    assert all(
+        t.find("input", attrs={"name": "csrfmiddlewaretoken"}) is None for t in found.values()
+    )
+
+
+def test_members_get_the_visitors_parts_as_templates(client, reader):
+    article = ArticleFactory()
+    client.force_login(reader)
+
+    found = templates(client.get(article.get_absolute_url()))
+
+    assert found["nav"].select_one('a[data-auth-open="login"]')
+    assert found["reactions"].select_one('a[data-auth-open="login"]')
+    assert found["comment-form"].select_one('a[data-auth-open="login"]')
