@@ -354,8 +354,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Hashed names (cacheable forever) with gzip and brotli copies, served by whitenoise.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed names (cacheable forever, module imports included) with gzip and brotli
+    # copies, served by whitenoise.
+    "staticfiles": {"BACKEND": "project.storage.StaticFilesStorage"},
 }
 
 # --- Logging -----------------------------------------------------------------

@@ -1,0 +1,213 @@
+// Comments without reloads: post, edit and delete one's own, and every 15 seconds while
+// the tab is visible ask for newer ones (a 304 if none) to offer in a notice.
+
+import {
+  announce, api, clone, count, fill, machineTime, messages, onAuthChange, shortMoment, showError,
+} from "./lib.js";
+
+const POLL_MS = 15000;
+const section = document.querySelector("[data-comments]");
+const waiting = new Map(); // id -> comment found by polling, not shown yet
+let list;
+let after;
+let timer;
+let etag = {};
+
+export function init() {
+  if (!section) return;
+  list = section.querySelector("[data-comment-list]");
+  // New means after the last comment the server listed: the reader's own new ones are
+  // left out, so that others' posted meanwhile are still found.
+  after = Math.max(0, ...[...list.children].map(idOf));
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!section.contains(form)) return;
+    if (form.matches("[data-comment-form]")) post(event, form);
+    if (form.matches("[data-comment-edit]")) save(event, form);
+  });
+  section.addEventListener("click", click);
+  section.addEventListener("input", ({ target }) => {
+    if (target.closest("[data-comment-form]")) sessionStorage.setItem(draftKey(), target.value);
+  });
+  document.addEventListener("visibilitychange", () => (document.hidden ? clearTimeout(timer) : poll()));
+  onAuthChange(reloadActions);
+  restoreDraft();
+  schedule();
+}
+
+const idOf = (element) => Number(element.id.replace("comment-", "")) || 0;
+const urlFor = (name, id) => section.dataset[name].replace("/0/", `/${id}/`);
+const draftKey = () => `draft ${section.dataset.comments}`;
+const heading = () => section.querySelector("h2");
+
+function restoreDraft() {
+  const field = section.querySelector("[data-comment-form] textarea");
+  if (field && !field.value) field.value = sessionStorage.getItem(draftKey()) || "";
+}
+
+function render(comment) {
+  const element = clone("comment");
+  element.id = `comment-${comment.id}`;
+  element.classList.toggle("comment--hidden", comment.is_hidden);
+  fill(element, {
+    author: comment.author.name,
+    created_at: { text: shortMoment(comment.created_at), datetime: machineTime(comment.created_at) },
+    edited: Boolean(comment.edited_at) || null,
+    hidden: comment.is_hidden || null,
+    body: comment.body,
+    edit: comment.can_edit ? { href: urlFor("commentEdit", comment.id) } : null,
+    delete: comment.can_delete ? { href: urlFor("commentDelete", comment.id) } : null,
+  });
+  if (!comment.can_edit && !comment.can_delete) element.querySelector(".comment__actions").remove();
+  return element;
+}
+
+function insert(comment) {
+  waiting.delete(comment.id);
+  if (document.getElementById(`comment-${comment.id}`)) return null;
+  const element = render(comment);
+  list.querySelector(".empty")?.remove();
+  list.insertBefore(element, [...list.children].find((other) => idOf(other) > comment.id) || null);
+  recount();
+  return element;
+}
+
+const recount = () => (heading().textContent = count(list.querySelectorAll(".comment").length, "comment"));
+
+async function post(event, form) {
+  event.preventDefault();
+  const field = form.elements.body;
+  const button = form.querySelector("[type=submit]");
+  button.disabled = true;
+  showError(form, "");
+  try {
+    const response = await api(section.dataset.comments, { method: "POST", data: { body: field.value } });
+    if (response.status !== 201) return showError(form, messages(response.data));
+    insert(response.data);
+    field.value = "";
+    sessionStorage.removeItem(draftKey());
+    announce("Your comment is posted.");
+  } catch {
+    showError(form, "The connection failed. Your text is kept.", () => form.requestSubmit());
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function click(event) {
+  const hook = event.target.closest("[data-field], [data-new-comments] button");
+  const comment = hook?.closest(".comment");
+  const action = comment && { edit, delete: remove, cancel: closeEditor }[hook.dataset.field];
+  if (!hook || event.button || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (action) {
+    event.preventDefault();
+    action(comment, hook);
+  } else if (!comment && hook.closest("[data-new-comments]")) showWaiting();
+}
+
+function edit(comment) {
+  if (comment.querySelector("[data-comment-edit]")) return;
+  const editor = clone("comment-edit");
+  const body = comment.querySelector(".comment__body");
+  editor.elements.body.value = body.textContent;
+  editor.querySelector('[data-field="cancel"]').href = `#${comment.id}`;
+  body.hidden = comment.querySelector(".comment__actions").hidden = true;
+  body.after(editor);
+  editor.elements.body.focus();
+}
+
+function closeEditor(comment) {
+  comment.querySelector("[data-comment-edit]").remove();
+  comment.querySelector(".comment__body").hidden = comment.querySelector(".comment__actions").hidden = false;
+  comment.querySelector('[data-field="edit"]').focus();
+}
+
+async function save(event, editor) {
+  event.preventDefault();
+  const comment = editor.closest(".comment");
+  const button = editor.querySelector("[type=submit]");
+  button.disabled = true;
+  showError(editor, "");
+  try {
+    const data = { body: editor.elements.body.value };
+    const response = await api(urlFor("commentApi", idOf(comment)), { method: "PATCH", data });
+    if (!response.ok) return showError(editor, messages(response.data));
+    const updated = render(response.data);
+    comment.replaceWith(updated);
+    updated.querySelector(".comment__actions a").focus();
+    announce("Your comment is updated.");
+  } catch {
+    showError(editor, "The connection failed. Your text is kept.", () => editor.requestSubmit());
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function remove(comment, link) {
+  if (!confirm(link.dataset.confirm)) return;
+  try {
+    const response = await api(urlFor("commentApi", idOf(comment)), { method: "DELETE" });
+    if (!response.ok && response.status !== 404) return announce(messages(response.data));
+  } catch {
+    return announce("The connection failed: the comment is not deleted.");
+  }
+  comment.remove();
+  recount();
+  heading().focus();
+  announce("The comment is deleted.");
+}
+
+function schedule() {
+  clearTimeout(timer);
+  if (!document.hidden) timer = setTimeout(poll, POLL_MS);
+}
+
+async function poll() {
+  clearTimeout(timer);
+  const url = `${section.dataset.comments}?after=${after}`;
+  try {
+    // The ETag of the same question last time: unchanged, the answer is a bodiless 304.
+    const headers = etag.url === url ? { "If-None-Match": etag.value } : {};
+    const response = await api(url, { headers, cache: "no-store" });
+    if (response.status === 200) {
+      etag = { url, value: response.etag };
+      for (const comment of response.data.results) {
+        after = Math.max(after, comment.id);
+        if (!document.getElementById(`comment-${comment.id}`)) waiting.set(comment.id, comment);
+      }
+      offerWaiting();
+    }
+  } catch {
+    // Offline for now: the next poll asks again.
+  }
+  schedule();
+}
+
+function offerWaiting() {
+  const notice = section.querySelector("[data-new-comments]");
+  let button = notice.querySelector("button");
+  if (!waiting.size) return button?.remove();
+  button ??= notice.appendChild(clone("new-comments"));
+  button.textContent = `Show ${count(waiting.size, "new comment")}`;
+}
+
+function showWaiting() {
+  const shown = [...waiting.values()].sort((a, b) => a.id - b.id).map(insert).filter(Boolean);
+  offerWaiting();
+  if (!shown.length) return;
+  shown[0].tabIndex = -1;
+  shown[0].focus();
+  announce(`${count(shown.length, "new comment")} shown.`);
+}
+
+// After signing in or out: the edit and delete links this reader has.
+async function reloadActions({ signedIn }) {
+  for (const actions of list.querySelectorAll(".comment__actions")) actions.remove();
+  restoreDraft();
+  if (!signedIn) return;
+  const response = await api(section.dataset.comments, { cache: "no-store" });
+  for (const comment of response.ok ? response.data.results : []) {
+    const shown = document.getElementById(`comment-${comment.id}`);
+    if (shown && (comment.can_edit || comment.can_delete)) shown.replaceWith(render(comment));
+  }
+}
