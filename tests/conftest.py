@@ -3,6 +3,26 @@ import pytest
 from tests.factories import StaffFactory, UserFactory
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (the browser tests, on pytest-django's live server) run last.
+
+    pytest-django orders them so, but pytest then regroups tests by session-scoped
+    parameters (pytest-playwright's `browser_name`), which can move them in between. A
+    transactional test ends by emptying every table, the roles made by a migration too,
+    so the tests after it would find no roles.
+    """
+    items.sort(key=_is_transactional)
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        fixtures & {"live_server", "transactional_db"}
+    )
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # The production storage needs `collectstatic`'s manifest; tests render templates
