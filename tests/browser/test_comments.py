@@ -42,6 +42,30 @@ def test_posting_a_comment_with_javascript_adds_it_without_a_reload(page, sign_i
     expect(page.get_by_role("status").filter(has_text="Your comment is posted.")).to_have_count(1)
 
 
+def test_a_posted_comment_looks_as_the_server_renders_it(page, sign_in, reader, article):
+    sign_in(reader)
+    page.goto(article.get_absolute_url())
+    comment_box(page).fill("Two lines,\nas typed.")
+    page.get_by_role("button", name="Post comment").click()
+    posted = page.locator(".comment", has_text="as typed.")
+    expect(posted).to_have_count(1)
+    from_the_api = shape(posted)
+
+    page.reload()
+
+    assert shape(page.locator(".comment", has_text="as typed.")) == from_the_api
+
+
+def shape(comment):
+    """A comment's text and its elements (tag, class, hook, link, time), to compare how
+    the server and the JavaScript render the same comment."""
+    return comment.evaluate(
+        """comment => [comment.id, comment.innerText, [...comment.querySelectorAll("*")].map(
+            element => [element.tagName, element.className, element.dataset.field || "",
+                element.getAttribute("href") || "", element.getAttribute("datetime") || ""])]"""
+    )
+
+
 @without_javascript
 def test_posting_a_comment_without_javascript_goes_through_the_form(page, sign_in, reader, article):
     sign_in(reader)

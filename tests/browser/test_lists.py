@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import live_database, same_document, without_javascript
-from tests.factories import ArticleFactory, TagFactory, UserFactory
+from tests.factories import ArticleFactory, BookmarkFactory, TagFactory, UserFactory
 
 pytestmark = live_database
 
@@ -114,6 +114,20 @@ def test_load_more_from_a_later_page_continues_after_it(page, articles):
 
     expect(titles(page)).to_have_text([f"Article {n}" for n in range(21, 46)])
     expect(page).to_have_url(re.compile(r"/articles/\?page=3$"))
+
+
+def test_load_more_on_the_bookmarks_page(page, sign_in, reader, articles):
+    for article in articles[:25]:
+        BookmarkFactory(user=reader, article=article)
+    sign_in(reader)
+    page.goto("/bookmarks/")
+
+    page.get_by_role("button", name="Load more articles").click()
+
+    # Last bookmarked first.
+    expect(titles(page)).to_have_text([f"Article {n}" for n in range(25, 0, -1)])
+    expect(page).to_have_url(re.compile(r"/bookmarks/\?page=2$"))
+    expect(page.get_by_role("button", name="Load more articles")).to_have_count(0)
 
 
 @without_javascript
