@@ -128,7 +128,7 @@ def measure_backend(backend, settings, folder):
     for size in settings["articles"]:
         print(f"== {backend}: seed_demo --articles {size} ==", flush=True)
         server.manage("seed_demo", "--articles", str(size), env=env)
-        run = {"backend": backend, "articles": size, "measurements": {}}
+        run = {"backend": backend, "articles": size, "measurements": {}, "notes": []}
         measure_size(run, overrides, settings, folder / f"{backend}-{size}")
         print("\n" + report.table(run), flush=True)
         runs.append(run)
@@ -206,6 +206,11 @@ def measure_size(run, overrides, settings, folder):
                 **_measure(front, "/", load, warmup),
                 "cache_status": status,
             }
+            if status != "HIT":
+                run["notes"].append(
+                    f"nginx cache: the home page was not stored (X-Cache-Status {status}): the "
+                    "app sends no shared-cache freshness yet, so this is nginx passing through"
+                )
         finally:
             server.stop(proxy)
     finally:

@@ -74,6 +74,7 @@ def table(run):
             f"{label:<32}{row['rps']:>10,.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
             f"{_format_ratio(share):>11}  {_note(row)}".rstrip()
         )
+    lines += [f"note: {note}" for note in run.get("notes", [])]
     return "\n".join(lines)
 
 
@@ -214,6 +215,7 @@ def markdown(result):
                     f"| {label} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} "
                     f"| {_format_ratio(ratio(measurements, name))} | {_note(row)} |"
                 )
+        parts += ["", *(f"- {note}" for note in run.get("notes", []))]
         parts.append("")
     parts += ["## Targets", "", "| verdict | value | target | run |", "|---|---:|---|---|"]
     for item in result["targets"]:

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import ServerError, free_port, manage, production_env, page_paths, start_gunicorn, stop
+from bench.server import (
+    ServerError,
+    free_port,
+    manage,
+    page_paths,
+    production_env,
+    start_gunicorn,
+    stop,
+)
 
 # The pages every gate checks, by the name a failing test carries.
 PAGES = ["home", "list", "detail", "tag", "author", "search"]
