@@ -17,13 +17,14 @@ export CHROMIUM
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock
+.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock bench bench-gunicorn bench-tools
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
 	@echo "make test    run the whole suite (SQLite, then PostgreSQL + Redis when reachable, then the quality gates)"
 	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse)"
 	@echo "make serve   production-like: debug off, collectstatic, gunicorn"
+	@echo "make bench   the benchmark report (wrk, nginx; BENCH_QUICK=1 for a short check)"
 	@echo "make lint    ruff lint and format check"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
@@ -70,6 +71,7 @@ system-tools:
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	[ -n "$$missing" ] || exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "== installing$$missing with apt-get =="; \
@@ -118,6 +120,29 @@ test-postgres: install test-tools
 test-quality: install test-tools
 	@echo "== Quality gates: vnu, axe-core, Lighthouse =="
 	$(BIN)/pytest tests/quality
+
+# The benchmark report of the performance issue (bench/, README "Performance"): wrk
+# against gunicorn and nginx on 127.0.0.1. Missed targets are reported, errors fail.
+bench: install bench-tools
+	$(BIN)/python -m bench
+
+# /healthz and home for several gunicorn workers × threads (BENCH_GUNICORN).
+bench-gunicorn: install bench-tools
+	$(BIN)/python -m bench --gunicorn
+
+# wrk and nginx from apt when missing (as root); otherwise they are named and the run stops.
+bench-tools:
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "== installing$$missing with apt-get =="; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	else \
+		echo "make bench: missing$$missing (install with apt-get as root)"; exit 1; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -27,7 +27,7 @@ from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, t
 from api.permissions import CommentPermission
 from api.throttling import CommentPostingThrottle
 from content import services
-from content.models import Article, Bookmark, Comment, Like, Tag, User, published_q
+from content.models import Article, Bookmark, Comment, Like, Tag, published_authors
 from content.search import search_articles
 
 ARTICLE_ORDERS = {
@@ -374,17 +374,6 @@ class MyBookmarksView(ApiView):
 # --- Tags and authors ------------------------------------------------------------------------
 
 
-def authors_with_articles():
-    """Active users with at least one published article, as the author pages show them
-    (readers have no public profile)."""
-    return (
-        User.objects.filter(is_active=True)
-        .annotate(article_count=Count("articles", filter=published_q("articles__")))
-        .filter(article_count__gt=0)
-        .order_by("username")
-    )
-
-
 def _tag_version(tag):
     return (tag.slug, tag.name, tag.article_count, tag.last_modified)
 
@@ -432,7 +421,7 @@ class AuthorListView(ApiView):
         responses=serializers.AuthorListSerializer,
     )
     def get(self, request):
-        authors = list(authors_with_articles())
+        authors = list(published_authors().order_by("username"))
         not_modified = self.not_modified(request, version=[_author_version(a) for a in authors])
         return not_modified or self.render(serializers.AuthorListSerializer, {"results": authors})
 
@@ -445,7 +434,7 @@ class AuthorDetailView(ApiView):
 
     @extend_schema(summary="One author", responses=serializers.AuthorSerializer)
     def get(self, request, username):
-        author = get_object_or_404(authors_with_articles(), username=username)
+        author = get_object_or_404(published_authors(), username=username)
         not_modified = self.not_modified(request, version=_author_version(author))
         return not_modified or self.render(serializers.AuthorSerializer, author)
 

@@ -43,6 +43,20 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+def published_authors():
+    """Active users with at least one published article: the people with a public author
+    page. Each carries `article_count` (published only) and `last_modified`."""
+    published = published_q("articles__")
+    return (
+        User.objects.filter(is_active=True)
+        .annotate(
+            article_count=Count("articles", filter=published),
+            last_modified=Max("articles__updated_at", filter=published),
+        )
+        .filter(article_count__gt=0)
+    )
+
+
 def can_change_any_article(user):
     """Editors (and superusers) may change every article; Authors only their own."""
     return user.is_active and user.is_staff and user.has_perm("content.change_any_article")

@@ -33,6 +33,7 @@ class PageMeta:
     noindex: bool = False
     structured_data: list = field(default_factory=list)
     alternates: list = field(default_factory=list)  # (type, title, href) beyond the site feeds
+    json_url: str = ""  # the same data in the JSON API
 
     @property
     def full_title(self):

@@ -4,7 +4,6 @@ Locations are on `SITE_URL`, whatever Host the request came in on."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Max
@@ -12,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from content.models import Article, Tag, published_q
+from content.models import Article, Tag, published_authors
 from content.site import absolute_url
 
 
@@ -61,14 +60,7 @@ class TagSitemap(SiteSitemap):
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
-        return (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .annotate(last_modified=Max("articles__updated_at", filter=published_q("articles__")))
-            .filter(last_modified__isnull=False)
-            .only("username")
-            .order_by("username")
-        )
+        return published_authors().only("username").order_by("username")
 
     def location(self, author):
         return reverse("pages:author-detail", args=[author.username])

@@ -5,7 +5,6 @@ every write goes through content/services.py.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content import services
-from content.models import COMMENT_MAX_LENGTH, Article, Bookmark, Comment, Like, Tag
+from content.models import (
+    COMMENT_MAX_LENGTH,
+    Article,
+    Bookmark,
+    Comment,
+    Like,
+    Tag,
+    published_authors,
+)
 from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import CommentForm
@@ -54,6 +61,7 @@ def home(request):
         description=SITE_DESCRIPTION,
         canonical_path=reverse("pages:home"),
         structured_data=[seo.website_data()],
+        json_url=reverse("api:article-list"),
     )
     return render(
         request,
@@ -81,6 +89,7 @@ def article_list(request):
         description=f"Every article published on {settings.SITE_NAME}, newest first.",
         canonical_path=seo.page_url(path, page.number),
         structured_data=[seo.breadcrumb_data(crumbs)],
+        json_url=reverse("api:article-list"),
     )
     context = {
         "meta": meta,
@@ -107,6 +116,7 @@ def tag_detail(request, slug):
         description=f"Articles about {tag.name} on {settings.SITE_NAME}, newest first.",
         canonical_path=seo.page_url(path, page.number),
         structured_data=[seo.breadcrumb_data(crumbs)],
+        json_url=seo.page_url(reverse("api:article-list"), tag=tag.slug),
         alternates=[
             (
                 "application/rss+xml",
@@ -130,12 +140,10 @@ def tag_detail(request, slug):
 
 
 def author_detail(request, username):
-    author = get_object_or_404(get_user_model(), username=username, is_active=True)
+    # Only people with published writing have a public page.
+    author = get_object_or_404(published_authors(), username=username)
     articles = Article.objects.published().filter(author=author).for_listing().newest_first()
     page = paginate(request, articles)
-    if page.paginator.count == 0:
-        # Only people with published writing have a public page.
-        raise Http404("No such author.")
     path = reverse("pages:author-detail", args=[author.username])
     crumbs = [("Home", reverse("pages:home")), (author.public_name, path)]
     meta = seo.PageMeta(
@@ -144,6 +152,7 @@ def author_detail(request, username):
         or f"Articles by {author.public_name} on {settings.SITE_NAME}.",
         canonical_path=seo.page_url(path, page.number),
         og_type="profile",
+        json_url=reverse("api:author-detail", args=[author.username]),
         structured_data=[
             seo.person_data(author),
             seo.breadcrumb_data(crumbs),
@@ -179,6 +188,7 @@ def search(request):
         canonical_path=seo.page_url(path, page.number, q=query),
         # Result pages are endless variations; the articles themselves are what to index.
         noindex=bool(query),
+        json_url=seo.page_url(reverse("api:article-list"), search=query) if query else "",
     )
     return render(
         request,
@@ -261,6 +271,7 @@ def _render_article(request, article, comment_form, status=200):
         description=article.description,
         canonical_path=path,
         og_type="article",
+        json_url=reverse("api:article-detail", args=[article.slug]),
         image_url=seo.absolute_url(article.cover_image.url) if article.cover_image else "",
         image_alt=article.cover_alt,
         noindex=not article.is_published,

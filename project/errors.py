@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.template import loader
 
+from api.exceptions import error_body
+
 API_PREFIX = "/api/"
 
 
@@ -16,9 +18,7 @@ def _wants_json(request):
 
 
 def _json_error(status, code, message):
-    return JsonResponse(
-        {"status": status, "code": code, "message": message, "errors": {}}, status=status
-    )
+    return JsonResponse(error_body(status_code=status, code=code, message=message), status=status)
 
 
 def page_not_found(request, exception):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -19,6 +20,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     display_name = factory.Faker("name")
     password = factory.django.Password("correct-horse-battery-staple")
+
+
+def verified_user(**kwargs):
+    """A reader who has confirmed their e-mail address, so they can sign in."""
+    user = UserFactory(**kwargs)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
 
 
 class StaffFactory(UserFactory):

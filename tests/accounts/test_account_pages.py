@@ -7,23 +7,14 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from content.models import User
-from tests.factories import UserFactory
+from tests.factories import verified_user
 from tests.html import soup
+from tests.mailbox import link_in
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery-staple"
 NEW_PASSWORD = "a-new-and-better-passphrase"
-
-
-def verified_user(**kwargs):
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def link_in(message):
-    return re.search(r"https?://\S+", message.body).group(0)
 
 
 def sign_up(client, username="newreader", email="new@example.com"):

@@ -11,7 +11,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verified_user
+from tests.mailbox import link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +24,6 @@ NEW_PASSWORD = "a-new-and-better-passphrase"
 @pytest.fixture
 def api():
     return APIClient()
-
-
-def verified_user(**kwargs):
-    user = UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def link_in(message):
-    return re.search(r"https?://\S+", message.body).group(0)
 
 
 def bearer(token):

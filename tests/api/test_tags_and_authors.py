@@ -87,3 +87,21 @@ def test_usernames_with_unusual_characters_are_404_not_500(api):
         response = api.get(path)
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_tag_and_author_endpoints_run_a_fixed_number_of_queries(
+    api, django_assert_max_num_queries, size
+):
+    for n in range(size):
+        writer = UserFactory(username=f"writer{n}")
+        ArticleFactory.create_batch(2, author=writer, tags=[TagFactory(name=f"Tag {n}")])
+
+    for url in (
+        reverse("api:tag-list"),
+        reverse("api:tag-detail", kwargs={"slug": "tag-1"}),
+        reverse("api:author-list"),
+        reverse("api:author-detail", kwargs={"username": "writer1"}),
+    ):
+        with django_assert_max_num_queries(1):
+            assert api.get(url).status_code == 200, url

@@ -195,3 +195,21 @@ def test_atom_feed_lists_articles_with_authors(client, article):
 
 def test_feed_of_an_unknown_tag_is_404(client):
     assert client.get("/tags/nothing/feed/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "twin"),
+    [
+        ("home", "/api/v1/articles/"),
+        ("list", "/api/v1/articles/"),
+        ("detail", "/api/v1/articles/{slug}/"),
+        ("tag", "/api/v1/articles/?tag=cities"),
+        ("author", "/api/v1/authors/ada/"),
+        ("search", "/api/v1/articles/?search=river"),
+    ],
+)
+def test_every_page_links_its_json_twin_and_the_twin_answers(client, article, name, twin):
+    response = client.get(pages(article)[name])
+    href = link_href(response, "alternate", type="application/json")
+    assert href == twin.format(slug=article.slug)
+    assert client.get(href).status_code == 200
