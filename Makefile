@@ -66,23 +66,29 @@ test: install test-tools test-sqlite test-postgres test-quality
 # a missing tool is named and its tests skip; under CI=true it stops the build.
 test-tools: install system-tools $(NPM_INSTALLED)
 
+# $(call apt_install_missing,WHO): installs $$missing (a list of Debian packages, set by
+# the recipe before) with apt-get when root; returns 1 when it cannot.
+define apt_install_missing
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "== installing$$missing with apt-get =="; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	else \
+		echo "$(1): missing$$missing (install with apt-get as root)"; exit 1; \
+	fi
+endef
+
 system-tools:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
-	[ -n "$$missing" ] || exit 0; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "== installing$$missing with apt-get =="; \
-		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
-		[ -x "$(CHROMIUM)" ] || { echo "make test: no Chromium at $(CHROMIUM) (set CHROMIUM to its path)"; exit 1; }; \
-	else \
-		echo "make test: missing$$missing (install with apt-get as root; CHROMIUM=$(CHROMIUM))"; \
+	( $(call apt_install_missing,make test) ) || { \
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
-		echo "make test: the tests that need them are skipped"; \
-	fi
+		echo "make test: the tests that need them are skipped"; exit 0; }; \
+	[ -x "$(CHROMIUM)" ] || { echo "make test: no Chromium at $(CHROMIUM) (set CHROMIUM to its path)"; [ "$$CI" != "true" ] || exit 1; }
 
 # Install scripts are off: vnu-jar's would download a Java runtime, the system one serves.
 $(NPM_INSTALLED): package.json package-lock.json | system-tools
@@ -135,14 +141,7 @@ bench-tools:
 	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
-	[ -n "$$missing" ] || exit 0; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "== installing$$missing with apt-get =="; \
-		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
-	else \
-		echo "make bench: missing$$missing (install with apt-get as root)"; exit 1; \
-	fi
+	$(call apt_install_missing,make bench)
 
 lint: install
 	$(BIN)/ruff check .
