@@ -7,7 +7,7 @@ No view holds a rule of its own: lists show `Article.objects.published()` in
 """
 
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,7 +27,7 @@ from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, t
 from api.permissions import CommentPermission
 from api.throttling import CommentPostingThrottle
 from content import services
-from content.models import Article, Bookmark, Comment, Like, Tag, published_authors
+from content.models import Article, Comment, Like, Tag, published_authors, reader_marks
 from content.search import search_articles
 
 ARTICLE_ORDERS = {
@@ -155,10 +155,7 @@ class ArticleDetailView(ApiView):
         article.like_count, article.comment_count = likes["count"], comments["count"]
         article.viewer_liked = article.viewer_bookmarked = None
         if request.user.is_authenticated:
-            article.viewer_liked = Like.objects.filter(article=article, user=request.user).exists()
-            article.viewer_bookmarked = Bookmark.objects.filter(
-                article=article, user=request.user
-            ).exists()
+            article.viewer_liked, article.viewer_bookmarked = reader_marks(request.user, article)
 
         not_modified = self.not_modified(
             request,
@@ -216,12 +213,7 @@ class ArticleCommentsView(ApiView):
     def get(self, request, slug):
         article = visible_article(request, slug)
         query = self.parse(serializers.CommentListQuerySerializer, request.query_params)
-        comments = (
-            Comment.objects.visible_to(request.user)
-            .filter(article=article)
-            .select_related("author")
-            .oldest_first()
-        )
+        comments = Comment.objects.visible_to(request.user).thread(article)
         if "after" in query:
             comments = comments.filter(pk__gt=query["after"])
         comments = list(comments)
@@ -353,12 +345,7 @@ class MyBookmarksView(ApiView):
     )
     def get(self, request):
         self.parse(serializers.PageQuerySerializer, request.query_params)
-        articles = (
-            Article.objects.published()
-            .for_listing()
-            .filter(bookmarks__user=request.user)
-            .annotate(bookmarked_at=F("bookmarks__created_at"))
-        )
+        articles = Article.objects.published().for_listing().bookmarked_by(request.user)
         page = CursorPaginator(request).keyset_page(articles, BOOKMARK_ORDER)
         not_modified = self.not_modified(
             request,

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -95,6 +95,10 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of article cards shows, in a fixed number of queries; the bodies,
         the bulk of each row, stay in the database."""
         return self.with_author_and_tags().defer("body", "body_html")
+
+    def bookmarked_by(self, user):
+        """`user`'s bookmarked articles, each with `bookmarked_at`."""
+        return self.filter(bookmarks__user=user).annotate(bookmarked_at=F("bookmarks__created_at"))
 
 
 def published_q(prefix=""):
@@ -288,6 +292,10 @@ class CommentQuerySet(models.QuerySet):
     def oldest_first(self):
         return self.order_by("created_at", "id")
 
+    def thread(self, article):
+        """One article's comments as a thread shows them: with authors, oldest first."""
+        return self.filter(article=article).select_related("author").oldest_first()
+
 
 class Comment(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
@@ -352,3 +360,11 @@ class Bookmark(ReaderMark):
 
     def __str__(self):
         return f"{self.user} bookmarked {self.article}"
+
+
+def reader_marks(user, article):
+    """Whether signed-in `user` liked and bookmarked `article`: (liked, bookmarked)."""
+    return (
+        Like.objects.filter(user=user, article=article).exists(),
+        Bookmark.objects.filter(user=user, article=article).exists(),
+    )

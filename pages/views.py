@@ -20,11 +20,11 @@ from content import services
 from content.models import (
     COMMENT_MAX_LENGTH,
     Article,
-    Bookmark,
     Comment,
     Like,
     Tag,
     published_authors,
+    reader_marks,
 )
 from content.search import normalize_query, search_articles
 from pages import seo
@@ -209,9 +209,9 @@ def search(request):
 def bookmarks(request):
     bookmarked = (
         Article.objects.published()
-        .filter(bookmarks__user=request.user)
+        .bookmarked_by(request.user)
         .for_listing()
-        .order_by("-bookmarks__created_at", "-id")
+        .order_by("-bookmarked_at", "-id")
     )
     page = paginate(request, bookmarked)
     path = reverse("pages:bookmarks")
@@ -245,12 +245,7 @@ def _visible_article(request, slug):
 
 
 def _render_article(request, article, comment_form, status=200):
-    comments = list(
-        Comment.objects.visible_to(request.user)
-        .filter(article=article)
-        .select_related("author")
-        .oldest_first()
-    )
+    comments = list(Comment.objects.visible_to(request.user).thread(article))
     reader = request.user
     for comment in comments:
         # What the reader may do with each comment decides which links it shows.
@@ -258,8 +253,7 @@ def _render_article(request, article, comment_form, status=200):
         comment.viewer_can_delete = services.can_delete_comment(reader, comment)
     liked = bookmarked = False
     if reader.is_authenticated:
-        liked = Like.objects.filter(user=reader, article=article).exists()
-        bookmarked = Bookmark.objects.filter(user=reader, article=article).exists()
+        liked, bookmarked = reader_marks(reader, article)
     path = article.get_absolute_url()
     crumbs = [
         ("Home", reverse("pages:home")),
