@@ -151,9 +151,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept between requests: opening one (and, for SQLite, running its
+# PRAGMAs) costs more than the cached answer it would serve.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache and sessions ------------------------------------------------------
 
@@ -176,6 +177,25 @@ else:
             "LOCATION": "gazette",
         }
     }
+
+# Visitors' pages and public API reads (project/visitor_cache.py): kept per process,
+# current while the versions in the database say so. `PAGE_CACHE=off` renders every
+# answer (the benchmark's render-cost runs); validators and 304s stay.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "gazette-pages",
+    # About 30 kB a page: at most some 60 MB per process; the least used go first.
+    "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=2000)},
+}
+# A copy unused this long is dropped even if still current.
+PAGE_CACHE_TIMEOUT = 600
+# How long nginx or a CDN may serve a visitor's answer without asking (`s-maxage`), and
+# serve it stale while it refetches: the staleness an operator accepts for speed there.
+PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=10)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=30)
+# Names this release in the ETags (e.g. the git commit); by default a digest of the code.
+RELEASE = env.str("GAZETTE_RELEASE", default="")
 
 # --- E-mail ------------------------------------------------------------------
 
