@@ -120,8 +120,8 @@ def _wait_until_ready(url, server, log_path):
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our server
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
-            pass
+        except (urllib.error.URLError, OSError):
+            pass  # not listening yet, or a worker still importing the project (a timeout)
         time.sleep(0.2)
     raise ServerError(
         f"gunicorn did not answer {url} within {SERVER_START_SECONDS} s:\n{log_path.read_text()}"
