@@ -266,6 +266,41 @@ SIMPLE_JWT = {
 # never needs to be readable by scripts.
 CSRF_COOKIE_HTTPONLY = True
 
+# --- HTTPS, cookies and security headers ----------------------------------------
+# Production is the site at an https SITE_URL with debug off: there, plain http is
+# redirected, browsers are told to use https for a year (HSTS), and cookies go over
+# https only. A production-like run on plain http (make serve, the quality gates, the
+# benchmark) has an http SITE_URL, so its cookies still work and nothing redirects.
+
+SITE_IS_HTTPS = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=SITE_IS_HTTPS and not DEBUG)
+# Behind a proxy that terminates TLS, Django sees plain http unless told which header
+# the proxy sets (e.g. X-Forwarded-Proto: https). Trusting it is only safe when the proxy
+# always sets it itself, so it is off unless named.
+_proxy_ssl_header = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+# Browsers only honour HSTS over https, and Django only sends it there.
+SECURE_HSTS_SECONDS = env.int(
+    "DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading binds the domain and every subdomain to https in browsers for months, and
+# undoing it is slow: the operator opts in, so the check that asks for it stays quiet.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+SESSION_COOKIE_SECURE = SITE_IS_HTTPS
+CSRF_COOKIE_SECURE = SITE_IS_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# Lax: the cookies go with top-level navigations from other sites (a link to an article
+# keeps the reader signed in), never with their forms' POSTs or their fetches.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
 # --- JSON API (Django REST Framework) -----------------------------------------
 
 
