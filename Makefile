@@ -17,7 +17,7 @@ export CHROMIUM
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock bench bench-gunicorn bench-tools
+.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock outdated bench bench-gunicorn bench-tools
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
@@ -26,6 +26,7 @@ help:
 	@echo "make serve   production-like: debug off, collectstatic, gunicorn"
 	@echo "make bench   the benchmark report (wrk, nginx; BENCH_QUICK=1 for a short check)"
 	@echo "make lint    ruff lint and format check"
+	@echo "make outdated  the pins of requirements*.txt and package.json that are behind (asks the package indexes)"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -109,6 +110,11 @@ DROP_FUNDING_LINKS = const fs = require("fs"), lock = JSON.parse(fs.readFileSync
 npm-lock:
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 	node -e '$(DROP_FUNDING_LINKS)'
+
+# Which pins are behind the newest patch of their line (status 1), and which have a newer
+# line; asks the package indexes, so it stays out of `make test`. README "Dependencies".
+outdated: install
+	$(BIN)/python .ci/outdated.py
 
 test-sqlite: install test-tools
 	$(BIN)/pytest --ignore=tests/quality
