@@ -17,15 +17,16 @@ export CHROMIUM
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock bench bench-gunicorn bench-tools
+.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock outdated bench bench-gunicorn bench-tools
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
 	@echo "make test    run the whole suite (SQLite, then PostgreSQL + Redis when reachable, then the quality gates)"
-	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse)"
+	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse, Observatory)"
 	@echo "make serve   production-like: debug off, collectstatic, gunicorn"
 	@echo "make bench   the benchmark report (wrk, nginx; BENCH_QUICK=1 for a short check)"
 	@echo "make lint    ruff lint and format check"
+	@echo "make outdated  the pins of requirements*.txt and package.json that are behind (asks the package indexes)"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -90,7 +91,9 @@ system-tools:
 		echo "make test: the tests that need them are skipped"; exit 0; }; \
 	[ -x "$(CHROMIUM)" ] || { echo "make test: no Chromium at $(CHROMIUM) (set CHROMIUM to its path)"; [ "$$CI" != "true" ] || exit 1; }
 
-# Install scripts are off: vnu-jar's would download a Java runtime, the system one serves.
+# Install scripts are off: vnu-jar's would download a Java runtime, the system one serves;
+# the Observatory's would download Chromium's HSTS preload list and the list of top-level
+# domains, for which tests/quality/tools.py puts empty stand-ins (no TLS, no web API).
 $(NPM_INSTALLED): package.json package-lock.json | system-tools
 	@! grep -nE '"resolved"|://' package-lock.json || { echo "package-lock.json names a URL; make npm-lock"; exit 1; }
 	@if ! command -v npm >/dev/null; then \
@@ -108,6 +111,11 @@ npm-lock:
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 	node -e '$(DROP_FUNDING_LINKS)'
 
+# Which pins are behind the newest patch of their line (status 1), and which have a newer
+# line; asks the package indexes, so it stays out of `make test`. README "Dependencies".
+outdated: install
+	$(BIN)/python .ci/outdated.py
+
 test-sqlite: install test-tools
 	$(BIN)/pytest --ignore=tests/quality
 
@@ -121,10 +129,11 @@ test-postgres: install test-tools
 		echo "== PostgreSQL or Redis not reachable on 127.0.0.1: PostgreSQL + Redis run skipped (CI=true makes it mandatory) =="; \
 	fi
 
-# The quality gates, once: HTML validity, accessibility and Lighthouse against gunicorn
-# serving demo content (tests/quality/). The SQLite and PostgreSQL runs leave them out.
+# The quality gates, once: HTML validity, accessibility, Lighthouse and the MDN HTTP
+# Observatory against gunicorn serving demo content (tests/quality/). The SQLite and
+# PostgreSQL runs leave them out.
 test-quality: install test-tools
-	@echo "== Quality gates: vnu, axe-core, Lighthouse =="
+	@echo "== Quality gates: vnu, axe-core, Lighthouse, MDN HTTP Observatory =="
 	$(BIN)/pytest tests/quality
 
 # The benchmark report of the performance issue (bench/, README "Performance"): wrk

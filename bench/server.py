@@ -52,7 +52,10 @@ def production_env(workdir, port, **overrides):
         "EMAIL_URL": "consolemail://",
         "DATABASE_URL": f"sqlite:///{Path(workdir) / 'db.sqlite3'}",
         "STATIC_ROOT": str(Path(workdir) / "static"),
+        # Plain http on 127.0.0.1, no TLS proxy: no redirect to https, and (with an http
+        # SITE_URL) cookies without the Secure flag, so sign-in works there.
         "SITE_URL": url,
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
