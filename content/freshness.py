@@ -86,6 +86,16 @@ def current(scopes):
     return versions, expires_at
 
 
+def content_versions(request, scopes):
+    """{scope: version} as `request` sees them: read once per request (the visitor
+    cache reads them first), so that every part of one answer agrees."""
+    known = getattr(request, "content_versions", {})
+    if missing := [scope for scope in scopes if scope not in known]:
+        known = {**known, **current(missing)[0]}
+        request.content_versions = known
+    return known
+
+
 # --- What replaces which version --------------------------------------------------
 
 

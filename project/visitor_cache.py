@@ -8,7 +8,8 @@ pending message) gets the same answer as every other visitor's. For one, a cache
 2. answers from this process's copy made from those same versions, when it has one
    (`PAGE_CACHE`; the copies are per process because a body fetched from Redis would
    cost a second round trip, while being current is decided by the shared versions);
-3. else runs the view and keeps its answer when it is public (200, no cookie set).
+3. else runs the view and keeps its answer when it is public (200, no cookie set),
+   compressed once with brotli and gzip for the clients that accept them.
 
 The answers carry `Cache-Control: public, max-age=0, s-maxage=…`: browsers revalidate
 every time (a 304), while nginx or a CDN may serve them for `s-maxage` seconds, never
@@ -17,9 +18,12 @@ past the next scheduled publication. Everyone else gets the view as written, mar
 """
 
 import functools
+import gzip
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
@@ -118,7 +122,7 @@ def visitor_cache(view=None, *, scopes=the_site, vary_on_accept=False):
     versions its answers depend on; `vary_on_accept` for views that negotiate formats."""
     if view is None:
         return functools.partial(visitor_cache, scopes=scopes, vary_on_accept=vary_on_accept)
-    vary = ("Cookie", "Authorization") if vary_on_accept else ("Cookie",)
+    vary = ("Cookie", "Accept-Encoding") + (("Authorization",) if vary_on_accept else ())
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -130,11 +134,14 @@ def visitor_cache(view=None, *, scopes=the_site, vary_on_accept=False):
             return response
 
         versions, expires_at = freshness.current(scopes(kwargs))
+        request.content_versions = versions  # for the view's own remembered parts
         etag = _etag(request, vary_on_accept, versions)
         if _client_has(request, etag):
             response = HttpResponseNotModified()
         else:
-            response = _kept_copy(etag) or _run(view, request, args, kwargs, etag, expires_at)
+            response = _kept_copy(request, etag) or _run(
+                view, request, args, kwargs, expires_at=expires_at, etag=etag
+            )
         if response.status_code == 304 or _is_public(response):
             response["ETag"] = etag
             shared_cache_control(response, expires_at)
@@ -153,27 +160,64 @@ def visitor_cache(view=None, *, scopes=the_site, vary_on_accept=False):
 
 # Set afresh on every answer, so never kept with a copy.
 FRESH_HEADERS = {"cache-control", "etag", "content-length"}
+# Smaller bodies gain nothing from compression.
+COMPRESS_FROM_BYTES = 512
 
 
-def _kept_copy(etag):
+@dataclass(frozen=True)
+class KeptAnswer:
+    """A public answer as kept for its versions: its headers and its body, plain and
+    compressed once (not per request) in each encoding browsers ask for."""
+
+    headers: dict
+    bodies: dict  # by Content-Encoding; "" for none
+
+    @classmethod
+    def of(cls, response):
+        headers = {k: v for k, v in response.items() if k.lower() not in FRESH_HEADERS}
+        body = response.content
+        bodies = {"": body}
+        if len(body) >= COMPRESS_FROM_BYTES and "Content-Encoding" not in response:
+            bodies["br"] = brotli.compress(body, quality=5)
+            bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+        return cls(headers, bodies)
+
+    def response_for(self, request):
+        accepted = _accepted_encodings(request)
+        encoding = next((name for name in self.bodies if name and name in accepted), "")
+        response = HttpResponse(self.bodies[encoding], headers=self.headers)
+        if encoding:
+            response["Content-Encoding"] = encoding
+        return response
+
+
+def _accepted_encodings(request):
+    """The codings the client accepts (`q=0` means refused)."""
+    accepted = set()
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name and params.replace(" ", "") not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}:
+            accepted.add(name.strip().lower())
+    return accepted
+
+
+def _kept_copy(request, etag):
     if not settings.PAGE_CACHE:
         return None
     kept = caches["pages"].get(etag)
-    if kept is None:
-        return None
-    headers, content = kept
-    return HttpResponse(content, headers=headers)
+    return kept.response_for(request) if kept is not None else None
 
 
-def _run(view, request, args, kwargs, etag, expires_at):
+def _run(view, request, args, kwargs, *, expires_at, etag):
     response = view(request, *args, **kwargs)
     if callable(getattr(response, "render", None)):
         response = response.render()  # DRF's and template responses render lazily
-    if settings.PAGE_CACHE and _is_public(response):
-        timeout = settings.PAGE_CACHE_TIMEOUT
-        if expires_at is not None:
-            timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
-        if timeout > 0:
-            headers = {k: v for k, v in response.items() if k.lower() not in FRESH_HEADERS}
-            caches["pages"].set(etag, (headers, response.content), timeout)
-    return response
+    if not (settings.PAGE_CACHE and _is_public(response)):
+        return response
+    timeout = settings.PAGE_CACHE_TIMEOUT
+    if expires_at is not None:
+        timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
+    kept = KeptAnswer.of(response)
+    if timeout > 0:
+        caches["pages"].set(etag, kept, timeout)
+    return kept.response_for(request)

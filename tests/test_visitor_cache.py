@@ -2,10 +2,12 @@
 change a reader could see, the very next request to every page and API read shows it,
 and nobody signed in ever gets a cached answer."""
 
+import gzip
 import io
 import time
 from datetime import timedelta
 
+import brotli
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -235,3 +237,25 @@ def test_seeding_in_bulk_replaces_the_site_version(client, site):
 
     assert Article.objects.count() > 2
     assert client.get("/")["ETag"] != before
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding", "decode"),
+    [
+        ("gzip, deflate, br, zstd", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+        ("br;q=0, gzip", "gzip", gzip.decompress),
+        ("", None, bytes),
+    ],
+)
+def test_kept_copies_are_compressed_once_for_the_clients_that_accept_it(
+    client, site, accept_encoding, encoding, decode
+):
+    url = site["article"].get_absolute_url()
+    plain = client.get(url).content
+
+    for _ in range(2):  # rendered, then kept
+        response = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+        assert response.get("Content-Encoding") == encoding
+        assert decode(response.content) == plain
+        assert "Accept-Encoding" in response["Vary"]
