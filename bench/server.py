@@ -120,7 +120,8 @@ def _wait_until_ready(url, server, log_path):
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our server
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            # A worker still importing Django answers late; that is not yet ready.
             pass
         time.sleep(0.2)
     raise ServerError(
