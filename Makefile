@@ -21,7 +21,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_OPS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette_ops
 TEST_OPS_REDIS_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality test-ops lint format npm-lock bench bench-gunicorn bench-tools
+.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality test-ops lint format npm-lock bench bench-gunicorn bench-mixed bench-tools
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
@@ -30,6 +30,7 @@ help:
 	@echo "make test-ops      only the operations tests (concurrency, scale-out, mixed load)"
 	@echo "make serve   production-like: debug off, collectstatic, gunicorn"
 	@echo "make bench   the benchmark report (wrk, nginx; BENCH_QUICK=1 for a short check)"
+	@echo "make bench-mixed   mixed read/write load with wrk at the saturation point"
 	@echo "make lint    ruff lint and format check"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
@@ -148,6 +149,11 @@ bench: install bench-tools
 # /healthz and home for several gunicorn workers × threads (BENCH_GUNICORN).
 bench-gunicorn: install bench-tools
 	$(BIN)/python -m bench --gunicorn
+
+# A mixed read/write load (anonymous reads, JWT writes) at the saturation point, found by
+# a sweep of connection counts (bench/mixed.py; BENCH_DURATION at most 60 s).
+bench-mixed: install bench-tools
+	$(BIN)/python -m bench.mixed
 
 # wrk and nginx from apt when missing (as root); otherwise they are named and the run stops.
 bench-tools:

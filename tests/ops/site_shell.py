@@ -64,3 +64,15 @@ def article_marks(*, slug):
             Like.objects.filter(article=article).values_list("user__username", flat=True)
         ),
     }
+
+
+def demo_article_slugs(*, count):
+    """The newest published articles of the demo content (those with tags: the
+    factories' articles have none, so tests writing to those are left alone)."""
+    return list(
+        Article.objects.published()
+        .filter(tags__isnull=False)
+        .distinct()
+        .newest_first()
+        .values_list("slug", flat=True)[:count]
+    )
