@@ -53,20 +53,20 @@ OPS_FIGURES = pytest.StashKey[list]()
 LOG_ALARMS = re.compile(r"Traceback|database is locked|\bERROR\b|\bCRITICAL\b|WORKER TIMEOUT")
 
 
-def missing(what):
-    """Skip the test for lack of `what`, or fail it under CI=true, where nothing may be
-    skipped."""
-    message = f"{what}; `make test-tools` installs the tools, the services must be running"
+def missing(message):
+    """Skip the test for lack of a tool or service, or fail it under CI=true, where
+    nothing may be skipped."""
     if os.environ.get("CI") == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
 
 
-def require_wrk():
-    path = shutil.which("wrk")
-    if path is None:
-        missing("wrk is missing")
-    return path
+@pytest.fixture(scope="session")
+def wrk_installed():
+    """wrk is on the PATH. Asked for before the site, so that a missing wrk skips (or
+    fails) the test before a server is started for nothing."""
+    if shutil.which("wrk") is None:
+        missing("wrk is missing: `make test-tools` installs it")
 
 
 def answers(url):
@@ -174,7 +174,7 @@ def ops_postgres_url():
     import psycopg
 
     if not answers(OPS_DATABASE_URL):
-        missing(f"PostgreSQL does not answer at {OPS_DATABASE_URL}")
+        missing(f"PostgreSQL does not answer at {OPS_DATABASE_URL} (TEST_OPS_DATABASE_URL)")
     address = urllib.parse.urlsplit(OPS_DATABASE_URL)
     name = address.path.lstrip("/")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
@@ -200,7 +200,7 @@ def ops_redis_url():
     import redis
 
     if not answers(OPS_REDIS_URL):
-        missing(f"Redis does not answer at {OPS_REDIS_URL}")
+        missing(f"Redis does not answer at {OPS_REDIS_URL} (TEST_OPS_REDIS_URL)")
     store = redis.Redis.from_url(OPS_REDIS_URL)
     store.flushdb()
     try:

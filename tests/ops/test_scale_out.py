@@ -6,8 +6,8 @@ cache must be invalidated for both), a throttle's count. Instance B reaches Post
 through a TCP proxy the tests can cut, to see /readyz follow the database.
 """
 
-import re
 import time
+import urllib.parse
 from dataclasses import dataclass
 
 import pytest
@@ -59,10 +59,12 @@ def instances(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
         ("editor", {"username": "night-editor", "password": PASSWORD}),
     )
 
-    database = re.match(
-        r"postgres://(?P<user>[^@]+)@(?P<host>[^:/]+):(?P<port>\d+)/", ops_postgres_url
+    database = urllib.parse.urlsplit(ops_postgres_url)
+    proxy = TcpProxy(free_port(), (database.hostname, database.port or 5432))
+    credentials = database.netloc.rpartition("@")[0]
+    through_proxy = database._replace(
+        netloc=f"{credentials}@127.0.0.1:{proxy.port}" if credentials else f"127.0.0.1:{proxy.port}"
     )
-    proxy = TcpProxy(free_port(), (database["host"], int(database["port"])))
     proxy.start()
     port_b = free_port()
     env_b = production_env(
@@ -73,9 +75,7 @@ def instances(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
             # One site, two servers: the same key signs sessions, CSRF tokens and JWTs.
             "DJANGO_SECRET_KEY": env_a["DJANGO_SECRET_KEY"],
             "SITE_URL": env_a["SITE_URL"],
-            "DATABASE_URL": ops_postgres_url.replace(
-                f"@{database['host']}:{database['port']}/", f"@127.0.0.1:{proxy.port}/"
-            ),
+            "DATABASE_URL": urllib.parse.urlunsplit(through_proxy),
         },
     )
     try:
