@@ -140,6 +140,26 @@ def test_a_session_started_on_one_instance_works_on_the_other(instances):
     assert posted.status == 201, posted.text
 
 
+def test_a_sign_in_on_the_site_of_one_instance_holds_on_the_other(instances):
+    reader = client_from("203.0.113.11", instances.a)
+    reader.get("/accounts/login/", headers=HTML)
+    signed_in = reader.post(
+        "/accounts/login/",
+        form={
+            "login": "roaming1",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": reader.cookies["csrftoken"],
+        },
+        headers=HTML,
+    )
+    assert signed_in.status == 302, signed_in.text[:500]
+
+    reader.base_url = instances.b.url
+    bookmarks = reader.get("/bookmarks/", headers=HTML)
+    assert bookmarks.status == 200, bookmarks.status  # a visitor is sent to sign in
+    assert Client(instances.b.url).get("/bookmarks/", headers=HTML).status == 302
+
+
 def test_a_comment_posted_and_deleted_on_one_instance_shows_on_the_other_at_once(instances):
     before = anonymous_views(instances.b, instances.slug)
     reader = client_from("203.0.113.20", instances.a)
