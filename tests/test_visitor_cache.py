@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content import services
-from content.models import Article
+from content.models import Article, Comment
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -259,3 +259,25 @@ def test_kept_copies_are_compressed_once_for_the_clients_that_accept_it(
         assert response.get("Content-Encoding") == encoding
         assert decode(response.content) == plain
         assert "Accept-Encoding" in response["Vary"]
+
+
+def test_signed_in_pages_show_changes_at_once_through_their_kept_parts(client, site):
+    article = site["article"]
+    reader = UserFactory(username="reader")
+    own = services.comment_create(article=article, author=reader, body="Mine to edit")
+    client.force_login(reader)
+    listing, page = reverse("pages:article-list"), article.get_absolute_url()
+    assert b"Night ferry" in client.get(listing).content
+    assert reverse("pages:comment-edit", args=[own.pk]).encode() in client.get(page).content
+
+    # The edit window closes with time alone: nothing is saved, nothing replaced.
+    Comment.objects.filter(pk=own.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert reverse("pages:comment-edit", args=[own.pk]).encode() not in client.get(page).content
+
+    article.title = "Morning ferry"
+    article.save()
+    site["writer"].display_name = "Lady Ada"
+    site["writer"].save()
+
+    assert b"Morning ferry" in client.get(listing).content
+    assert b"Lady Ada" in client.get(page).content
