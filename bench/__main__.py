@@ -132,6 +132,9 @@ def measure_backend(backend, settings, folder):
         server.manage("seed_demo", "--articles", str(size), env=env)
         run = {"backend": backend, "articles": size, "measurements": {}, "notes": []}
         measure_size(run, overrides, settings, folder / f"{backend}-{size}")
+        # What the database does for each page's queries at this size (README).
+        plans = server.manage("explain_queries", env=env)
+        (folder / f"{backend}-{size}" / "query-plans.txt").write_text(plans)
         print("\n" + report.table(run), flush=True)
         runs.append(run)
     return runs
