@@ -185,8 +185,13 @@ else:
 
 # Visitors' pages and public API reads (project/visitor_cache.py): kept per process,
 # current while the versions in the database say so. `PAGE_CACHE=off` renders every
-# answer (the benchmark's render-cost runs); validators and 304s stay.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# answer (the benchmark's render-cost runs); validators and 304s stay but in debug.
+# Off in debug, where templates change under a running server and every answer must
+# show the change (and no ETag may claim it did not).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
+# Article cards and comments kept per version (pages/templatetags/fragments.py), for
+# the pages rendered every time: signed-in readers', and all of them with PAGE_CACHE off.
+FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=not DEBUG)
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "gazette-pages",

@@ -281,3 +281,12 @@ def test_signed_in_pages_show_changes_at_once_through_their_kept_parts(client, s
 
     assert b"Morning ferry" in client.get(listing).content
     assert b"Lady Ada" in client.get(page).content
+
+
+def test_in_debug_every_answer_is_rendered_and_claims_no_version(client, site, settings):
+    settings.DEBUG = True  # a developer editing templates under `make run`
+
+    response = client.get("/")
+
+    assert "ETag" not in response
+    assert response["Cache-Control"] == "private, no-cache"

@@ -8,6 +8,7 @@ article's version (edits, moderation) and on what the reader may do with it.
 """
 
 from django import template
+from django.conf import settings
 from django.core.cache import caches
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
@@ -43,6 +44,8 @@ def comment_item(context, comment, article):
 
 
 def _kept(key, template_name, values):
+    if not settings.FRAGMENT_CACHE:
+        return get_template(template_name).render(values)
     fragments = caches["pages"]
     cache_key = ":".join(map(str, key))
     html = fragments.get(cache_key)
