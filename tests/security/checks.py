@@ -9,6 +9,9 @@ from bs4 import BeautifulSoup
 
 from content.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 
+# nh3 (ammonia) allows these on every element unless told otherwise; both are inert.
+GENERIC_ATTRIBUTES = {"lang", "title"}
+
 # Elements no page of the site has of its own: each of them here came from a payload.
 FOREIGN_ELEMENTS = {
     "applet", "audio", "base", "embed", "frame", "frameset", "iframe", "image", "isindex",
@@ -102,9 +105,11 @@ def sanitized_body_problems(body_html):
     for element in parse_html(body_html).find_all(True):
         if element.name not in ALLOWED_TAGS:
             problems.append(f"<{element.name}> is not allowed")
-        allowed = ALLOWED_ATTRIBUTES.get(element.name, set()) | {"rel"}
+        allowed = ALLOWED_ATTRIBUTES.get(element.name, set()) | GENERIC_ATTRIBUTES
+        if element.name == "a":
+            allowed = allowed | {"rel"}  # the sanitizer's own "noopener noreferrer nofollow"
         for attribute, value in element.attrs.items():
-            if attribute not in allowed:
+            if attribute.lower().startswith("on") or attribute not in allowed:
                 problems.append(f"{attribute}= on <{element.name}> is not allowed")
             if attribute in {"href", "src"} and not is_allowed_url(value):
                 problems.append(f"{attribute}={value!r} has a scheme outside the allow-list")
