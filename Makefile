@@ -16,16 +16,23 @@ export CHROMIUM
 # The scale-path run of `make test`: real PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The operations tests (tests/ops/): a PostgreSQL database they create and drop, and a
+# Redis database they flush, both shared by two gunicorn instances.
+TEST_OPS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette_ops
+TEST_OPS_REDIS_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality lint format npm-lock bench bench-gunicorn bench-tools
+.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality test-ops lint format npm-lock outdated bench bench-gunicorn bench-mixed bench-tools
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
 	@echo "make test    run the whole suite (SQLite, then PostgreSQL + Redis when reachable, then the quality gates)"
-	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse)"
+	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse, Observatory)"
+	@echo "make test-ops      only the operations tests (concurrency, scale-out, mixed load)"
 	@echo "make serve   production-like: debug off, collectstatic, gunicorn"
 	@echo "make bench   the benchmark report (wrk, nginx; BENCH_QUICK=1 for a short check)"
+	@echo "make bench-mixed   mixed read/write load with wrk at the saturation point"
 	@echo "make lint    ruff lint and format check"
+	@echo "make outdated  the pins of requirements*.txt and package.json that are behind (asks the package indexes)"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -59,7 +66,7 @@ serve: install
 	$(MANAGE) migrate --noinput && \
 	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
-test: install test-tools test-sqlite test-postgres test-quality
+test: install test-tools test-sqlite test-postgres test-quality test-ops
 
 # What the suite needs besides Python: Chromium, Java (the Nu HTML checker) and Node.js
 # from apt when missing (as root), then the npm tools of package-lock.json. Without root
@@ -85,12 +92,15 @@ system-tools:
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	( $(call apt_install_missing,make test) ) || { \
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
 		echo "make test: the tests that need them are skipped"; exit 0; }; \
 	[ -x "$(CHROMIUM)" ] || { echo "make test: no Chromium at $(CHROMIUM) (set CHROMIUM to its path)"; [ "$$CI" != "true" ] || exit 1; }
 
-# Install scripts are off: vnu-jar's would download a Java runtime, the system one serves.
+# Install scripts are off: vnu-jar's would download a Java runtime, the system one serves;
+# the Observatory's would download Chromium's HSTS preload list and the list of top-level
+# domains, for which tests/quality/tools.py puts empty stand-ins (no TLS, no web API).
 $(NPM_INSTALLED): package.json package-lock.json | system-tools
 	@! grep -nE '"resolved"|://' package-lock.json || { echo "package-lock.json names a URL; make npm-lock"; exit 1; }
 	@if ! command -v npm >/dev/null; then \
@@ -108,24 +118,37 @@ npm-lock:
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 	node -e '$(DROP_FUNDING_LINKS)'
 
+# Which pins are behind the newest patch of their line (status 1), and which have a newer
+# line; asks the package indexes, so it stays out of `make test`. README "Dependencies".
+outdated: install
+	$(BIN)/python .ci/outdated.py
+
 test-sqlite: install test-tools
-	$(BIN)/pytest --ignore=tests/quality
+	$(BIN)/pytest --ignore=tests/quality --ignore=tests/ops
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
 # service fails the build instead of being skipped.
 test-postgres: install test-tools
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		echo "== PostgreSQL + Redis run =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest --ignore=tests/quality; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest --ignore=tests/quality --ignore=tests/ops; \
 	else \
 		echo "== PostgreSQL or Redis not reachable on 127.0.0.1: PostgreSQL + Redis run skipped (CI=true makes it mandatory) =="; \
 	fi
 
-# The quality gates, once: HTML validity, accessibility and Lighthouse against gunicorn
-# serving demo content (tests/quality/). The SQLite and PostgreSQL runs leave them out.
+# The quality gates, once: HTML validity, accessibility, Lighthouse and the MDN HTTP
+# Observatory against gunicorn serving demo content (tests/quality/). The SQLite and
+# PostgreSQL runs leave them out.
 test-quality: install test-tools
-	@echo "== Quality gates: vnu, axe-core, Lighthouse =="
+	@echo "== Quality gates: vnu, axe-core, Lighthouse, MDN HTTP Observatory =="
 	$(BIN)/pytest tests/quality
+
+# The operations tests, once (tests/ops/): gunicorn as production runs it, under a
+# hundred concurrent writers on SQLite, as two instances sharing PostgreSQL and Redis,
+# and under a mixed wrk load. PostgreSQL, Redis and wrk must answer under CI=true.
+test-ops: install test-tools
+	@echo "== Operations: concurrency, scale-out, mixed load =="
+	TEST_OPS_DATABASE_URL="$(TEST_OPS_DATABASE_URL)" TEST_OPS_REDIS_URL="$(TEST_OPS_REDIS_URL)" $(BIN)/pytest tests/ops
 
 # The benchmark report of the performance issue (bench/, README "Performance"): wrk
 # against gunicorn and nginx on 127.0.0.1. Missed targets are reported, errors fail.
@@ -135,6 +158,11 @@ bench: install bench-tools
 # /healthz and home for several gunicorn workers × threads (BENCH_GUNICORN).
 bench-gunicorn: install bench-tools
 	$(BIN)/python -m bench --gunicorn
+
+# A mixed read/write load (anonymous reads, JWT writes) at the saturation point, found by
+# a sweep of connection counts (bench/mixed.py; BENCH_DURATION at most 60 s).
+bench-mixed: install bench-tools
+	$(BIN)/python -m bench.mixed
 
 # wrk and nginx from apt when missing (as root); otherwise they are named and the run stops.
 bench-tools:

@@ -12,8 +12,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from rest_framework.renderers import JSONRenderer
 
-# Anonymous reads are the same for everyone: shared caches may keep them this long.
-PUBLIC_MAX_AGE = 60
+from project.visitor_cache import shared_cache_control
+
 # The representation depends on the format asked for and on who is signed in.
 VARY = ("Accept", "Cookie", "Authorization")
 SAFE_METHODS = ("GET", "HEAD")
@@ -78,7 +78,8 @@ class ConditionalMixin:
             if is_personal(request):
                 patch_cache_control(response, private=True, no_cache=True)
             else:
-                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+                # The same for every visitor: as the cached reads (project/visitor_cache.py).
+                shared_cache_control(response, expires_at=None)
         else:
             patch_cache_control(response, no_store=True)
         return response

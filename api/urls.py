@@ -8,6 +8,12 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
+from project.visitor_cache import the_site_and_its_article, visitor_cache
+
+# Public reads are cached for visitors (project/visitor_cache.py); JSON and the
+# browsable API are told apart by Accept.
+public = visitor_cache(vary_on_accept=True)
+with_its_article = visitor_cache(scopes=the_site_and_its_article, vary_on_accept=True)
 
 
 class UsernameConverter:
@@ -27,11 +33,15 @@ register_converter(UsernameConverter, "username")
 app_name = "api"
 
 urlpatterns = [
-    path("articles/", views.ArticleListView.as_view(), name="article-list"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
+    path(
+        "articles/<slug:slug>/",
+        with_its_article(views.ArticleDetailView.as_view()),
+        name="article-detail",
+    ),
     path(
         "articles/<slug:slug>/comments/",
-        views.ArticleCommentsView.as_view(),
+        with_its_article(views.ArticleCommentsView.as_view()),
         name="article-comments",
     ),
     path("articles/<slug:slug>/like/", views.ArticleLikeView.as_view(), name="article-like"),
@@ -41,10 +51,14 @@ urlpatterns = [
         name="article-bookmark",
     ),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="comment-detail"),
-    path("tags/", views.TagListView.as_view(), name="tag-list"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
-    path("authors/", views.AuthorListView.as_view(), name="author-list"),
-    path("authors/<username:username>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("tags/", public(views.TagListView.as_view()), name="tag-list"),
+    path("tags/<slug:slug>/", public(views.TagDetailView.as_view()), name="tag-detail"),
+    path("authors/", public(views.AuthorListView.as_view()), name="author-list"),
+    path(
+        "authors/<username:username>/",
+        public(views.AuthorDetailView.as_view()),
+        name="author-detail",
+    ),
     path("me/bookmarks/", views.MyBookmarksView.as_view(), name="my-bookmarks"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

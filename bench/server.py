@@ -52,7 +52,10 @@ def production_env(workdir, port, **overrides):
         "EMAIL_URL": "consolemail://",
         "DATABASE_URL": f"sqlite:///{Path(workdir) / 'db.sqlite3'}",
         "STATIC_ROOT": str(Path(workdir) / "static"),
+        # Plain http on 127.0.0.1, no TLS proxy: no redirect to https, and (with an http
+        # SITE_URL) cookies without the Secure flag, so sign-in works there.
         "SITE_URL": url,
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
@@ -120,8 +123,8 @@ def _wait_until_ready(url, server, log_path):
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our server
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
-            pass
+        except (urllib.error.URLError, OSError):
+            pass  # not listening yet, or a worker still importing the project (a timeout)
         time.sleep(0.2)
     raise ServerError(
         f"gunicorn did not answer {url} within {SERVER_START_SECONDS} s:\n{log_path.read_text()}"

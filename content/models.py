@@ -362,6 +362,22 @@ class Bookmark(ReaderMark):
         return f"{self.user} bookmarked {self.article}"
 
 
+class ContentVersion(models.Model):
+    """The current version of one part of what readers see ("site": every public page;
+    "article:<slug>": one article's comments and likes), replaced by a new random value
+    in the same transaction as every change to it (content/freshness.py). A cached
+    response records the versions it was made from and is current while they are."""
+
+    scope = models.CharField(max_length=255, primary_key=True)
+    version = models.BigIntegerField()
+    # When this version stops being current by itself: for "site", the next scheduled
+    # publication, when a page changes without anyone saving anything.
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.scope}: {self.version}"
+
+
 def reader_marks(user, article):
     """Whether signed-in `user` liked and bookmarked `article`: (liked, bookmarked)."""
     return (

@@ -4,19 +4,23 @@ Every article query starts from the visibility rule (`published()` / `visible_to
 every write goes through content/services.py.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content import services
+from content import freshness, services
 from content.models import (
     COMMENT_MAX_LENGTH,
     Article,
@@ -31,6 +35,8 @@ from pages import seo
 from pages.forms import CommentForm
 
 ARTICLES_PER_PAGE = 20
+# A remembered count is keyed by the site's version, so this only bounds memory.
+COUNT_TIMEOUT = 600
 FEATURED_COUNT = 3
 SITE_DESCRIPTION = "Gazette publishes articles, essays and field notes by independent writers."
 
@@ -42,10 +48,31 @@ def list_api_url(name="api:article-list", **query):
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
+class RememberedCountPaginator(Paginator):
+    """Counts the list once per version of the site (content/freshness.py), in the
+    shared cache, instead of on every page: a count runs over every published row, so
+    it alone would make pages slower as the site grows."""
+
+    def __init__(self, queryset, per_page, *, count_key, site_version):
+        super().__init__(queryset, per_page)
+        self.count_key = f"count:{site_version}:{count_key}"
+
+    @cached_property
+    def count(self):
+        return cache.get_or_set(self.count_key, self.object_list.count, COUNT_TIMEOUT)
+
+
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_key=None):
     """The requested `?page=N` of `queryset`; a page that does not exist is a 404,
-    whether it is past the end or not a number."""
-    paginator = Paginator(queryset, per_page)
+    whether it is past the end or not a number. `count_key` names a list whose length
+    only a change of the site's content changes (not a reader's bookmarks)."""
+    if count_key is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        version = freshness.content_versions(request, [freshness.SITE])[freshness.SITE]
+        paginator = RememberedCountPaginator(
+            queryset, per_page, count_key=count_key, site_version=version
+        )
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -80,7 +107,9 @@ def home(request):
 
 
 def article_list(request):
-    page = paginate(request, Article.objects.published().for_listing().newest_first())
+    page = paginate(
+        request, Article.objects.published().for_listing().newest_first(), count_key="articles"
+    )
     path = reverse("pages:article-list")
     title = "All articles" if page.number == 1 else f"All articles, page {page.number}"
     crumbs = [("Home", reverse("pages:home")), ("Articles", path)]
@@ -104,7 +133,7 @@ def article_list(request):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag).for_listing().newest_first()
-    page = paginate(request, articles)
+    page = paginate(request, articles, count_key=f"tag:{tag.pk}")
     if page.paginator.count == 0:
         # A tag with nothing published has nothing to show, and must not be counted.
         raise Http404("No such tag.")
@@ -143,7 +172,7 @@ def author_detail(request, username):
     # Only people with published writing have a public page.
     author = get_object_or_404(published_authors(), username=username)
     articles = Article.objects.published().filter(author=author).for_listing().newest_first()
-    page = paginate(request, articles)
+    page = paginate(request, articles, count_key=f"author:{author.pk}")
     path = reverse("pages:author-detail", args=[author.username])
     crumbs = [("Home", reverse("pages:home")), (author.public_name, path)]
     meta = seo.PageMeta(
@@ -176,7 +205,11 @@ def author_detail(request, username):
 def search(request):
     query = normalize_query(request.GET.get("q"))
     path = reverse("pages:search")
-    page = paginate(request, search_articles(Article.objects.published().for_listing(), query))
+    page = paginate(
+        request,
+        search_articles(Article.objects.published().for_listing(), query),
+        count_key="search:" + hashlib.blake2b(query.encode(), digest_size=16).hexdigest(),
+    )
     if query:
         title = f"Search results for “{query}”"
         description = f"Articles on {settings.SITE_NAME} matching “{query}”."

@@ -10,7 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "corsheaders",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -104,6 +107,8 @@ MIDDLEWARE = [
     # First, so that every response under /api/ (errors included) gets its CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "project.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,9 +156,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept between requests: opening one (and, for SQLite, running its
+# PRAGMAs) costs more than the cached answer it would serve.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache and sessions ------------------------------------------------------
 
@@ -176,6 +182,25 @@ else:
             "LOCATION": "gazette",
         }
     }
+
+# Visitors' pages and public API reads (project/visitor_cache.py): kept per process,
+# current while the versions in the database say so. `PAGE_CACHE=off` renders every
+# answer (the benchmark's render-cost runs); validators and 304s stay.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "gazette-pages",
+    # About 30 kB a page: at most some 60 MB per process; the least used go first.
+    "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=2000)},
+}
+# A copy unused this long is dropped even if still current.
+PAGE_CACHE_TIMEOUT = 600
+# How long nginx or a CDN may serve a visitor's answer without asking (`s-maxage`), and
+# serve it stale while it refetches: the staleness an operator accepts for speed there.
+PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=10)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=30)
+# Names this release in the ETags (e.g. the git commit); by default a digest of the code.
+RELEASE = env.str("GAZETTE_RELEASE", default="")
 
 # --- E-mail ------------------------------------------------------------------
 
@@ -265,6 +290,88 @@ SIMPLE_JWT = {
 # The CSRF token reaches the page's JavaScript through a <meta> tag, so the cookie
 # never needs to be readable by scripts.
 CSRF_COOKIE_HTTPONLY = True
+
+# --- HTTPS, cookies and security headers ----------------------------------------
+# Production is the site at an https SITE_URL with debug off: there, plain http is
+# redirected, browsers are told to use https for a year (HSTS), and cookies go over
+# https only. A production-like run on plain http (make serve, the quality gates, the
+# benchmark) has an http SITE_URL, so its cookies still work and nothing redirects.
+
+SITE_IS_HTTPS = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=SITE_IS_HTTPS and not DEBUG)
+# Behind a proxy that terminates TLS, Django sees plain http unless told which header
+# the proxy sets (e.g. X-Forwarded-Proto: https). Trusting it is only safe when the proxy
+# always sets it itself, so it is off unless named.
+_proxy_ssl_header = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+# Browsers only honour HSTS over https, and Django only sends it there.
+SECURE_HSTS_SECONDS = env.int(
+    "DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading binds the domain and every subdomain to https in browsers for months, and
+# undoing it is slow: the operator opts in, so the check that asks for it stays quiet.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+SESSION_COOKIE_SECURE = SITE_IS_HTTPS
+CSRF_COOKIE_SECURE = SITE_IS_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# Lax: the cookies go with top-level navigations from other sites (a link to an article
+# keeps the reader signed in), never with their forms' POSTs or their fetches.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Our responses are for our own pages. CORS requests from DJANGO_CORS_ALLOWED_ORIGINS are
+# not affected (the resource policy applies to no-cors loads such as <img> and <script>).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features no page of the site uses, denied to it and to anything it embeds.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+    "xr-spatial-tracking",
+]
+
+# Content-Security-Policy (django-csp). Scripts only from our own files: the site's ES
+# modules, the admin's, Swagger UI's (the split view serves its start-up script as a
+# file). `<script type="application/ld+json">` and json_script blocks are data, never run.
+# Styles from our own files; the two third-party pages with one inline <style> block
+# (Swagger UI's page, the browsable API's code colours) give it the request's nonce in
+# their template overrides, so the nonce appears only on those responses. Images may
+# come from any https host: article bodies embed them by URL; data: images are the icons
+# inside Swagger UI's and the admin's stylesheets.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "https:", "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- JSON API (Django REST Framework) -----------------------------------------
 
@@ -358,6 +465,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# Source maps are for developer tools, not readers: compressing the vendored ones
+# (Swagger UI's, several MB) with brotli would triple `collectstatic`'s time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names (cacheable forever, module imports included) with gzip and brotli

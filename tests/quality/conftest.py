@@ -26,6 +26,8 @@ PAGES = ["home", "list", "detail", "tag", "author", "search"]
 
 # Per page: Lighthouse's score by category and its HTML report, for the summary.
 LIGHTHOUSE_SCORES = pytest.StashKey[dict]()
+# Per target: the MDN HTTP Observatory's report (score, grade, tests), for the summary.
+OBSERVATORY_RESULTS = pytest.StashKey[dict]()
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ def lighthouse_scores(request):
     return request.config.stash.setdefault(LIGHTHOUSE_SCORES, {})
 
 
+@pytest.fixture(scope="session")
+def observatory_results(request):
+    return request.config.stash.setdefault(OBSERVATORY_RESULTS, {})
+
+
 def pytest_terminal_summary(terminalreporter, config):
+    _summarize_observatory(terminalreporter, config.stash.get(OBSERVATORY_RESULTS, {}))
     results = config.stash.get(LIGHTHOUSE_SCORES, {})
     if not results:
         return
@@ -77,3 +85,21 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(f"{page} report: {result['report']}")
         for failure in result["retried_after"]:
             terminalreporter.write_line(f"{page}: run again after a failed run: {failure}")
+
+
+def _summarize_observatory(terminalreporter, reports):
+    if not reports:
+        return
+    terminalreporter.section("MDN HTTP Observatory (plain http: no TLS tests)")
+    for target, report in reports.items():
+        scan = report["scan"]
+        terminalreporter.write_line(
+            f"{target:<8} score {scan['score']:>3}, grade {scan['grade']:<2}, "
+            f"{scan['testsPassed']}/{scan['testsQuantity']} tests passed"
+        )
+        for name, test in sorted(report["tests"].items()):
+            outcome = "pass" if test["pass"] else "FAIL"
+            modifier = test.get("scoreModifier", 0)
+            terminalreporter.write_line(
+                f"    {outcome:<4} {name:<30} {modifier:>+4}  {test['result']}"
+            )

@@ -29,6 +29,15 @@ CHROMIUM_ARGS = [
 AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
 LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+OBSERVATORY = NODE_MODULES / "@mdn" / "mdn-http-observatory"
+# The scanner itself, without bin/wrapper.js: the wrapper only adds a CA bundle for TLS
+# that the install script would download, and these scans are plain http.
+OBSERVATORY_SCAN = OBSERVATORY / "src" / "scan.js"
+# What the Observatory's install script (off: `npm ci --ignore-scripts`) would download
+# into its conf/: Chromium's HSTS preload list, read by its HSTS test (no local host is
+# on it, so an empty map), and the list of top-level domains, read only by its web API's
+# host name check (an empty list).
+OBSERVATORY_DATA = {"hsts-preload.json": "{}\n", "tld-list.json": "[]\n"}
 
 
 def require(*tools):
@@ -44,3 +53,13 @@ def require(*tools):
             pytest.skip(message)
         found.append(str(path))
     return found
+
+
+def observatory_scanner():
+    """The Observatory's scan script, with the data files it reads put in place."""
+    (scan,) = require(OBSERVATORY_SCAN)
+    for name, contents in OBSERVATORY_DATA.items():
+        data_file = OBSERVATORY / "conf" / name
+        if not data_file.exists():
+            data_file.write_text(contents)
+    return scan

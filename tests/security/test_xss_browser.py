@@ -15,9 +15,15 @@ from content.models import Comment
 from tests.browser.conftest import live_database, same_document
 from tests.security.corpus import build_hostile_site, load_payloads, pack
 
-# Broken image addresses in the payloads ("<img src=x>") fail to load, which the
-# console reports as errors; what matters here is dialogs and uncaught exceptions.
-pytestmark = [live_database, pytest.mark.failed_requests]
+pytestmark = [
+    live_database,
+    # Broken image addresses in the payloads ("<img src=x>") fail to load, which the
+    # console reports as errors; what matters here is dialogs and uncaught exceptions.
+    pytest.mark.failed_requests,
+    # The Content-Security-Policy would block most inline payloads anyway; this test is
+    # about escaping and sanitizing, so it must see what they alone let through.
+    pytest.mark.browser_context_args(bypass_csp=True),
+]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from content import demo
+from content import demo, freshness
 from content.models import Article, Bookmark, Comment, Like, Tag, User, reading_minutes
 
 # Articles generated, checked and inserted together; small enough that `slug__in`
@@ -70,7 +70,8 @@ class Command(BaseCommand):
             self.stdout.write("The site already has articles; no demo content added.")
             return
         started = time.monotonic()
-        with transaction.atomic():
+        # Rows in bulk: one new "site" version at the end, not one per row.
+        with freshness.bulk_change(), transaction.atomic():
             if reset:
                 removed = delete_demo_content()
                 self.stdout.write(

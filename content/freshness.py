@@ -1,0 +1,164 @@
+"""Which version of the public content is current, so that cached answers are exact.
+
+Every change a reader could see replaces a version, in the same transaction as the
+change itself:
+
+- articles, tags, article tags and authors' profiles replace "site", which every public
+  page and API answer depends on;
+- comments and likes replace "article:<slug>", which only that article's page, its API
+  detail and its comment list depend on (no list shows counts).
+
+A cached answer records the versions it was made from and is served only while they
+are still the current ones. The versions live in the database, which every app server
+shares, so an edit through one server shows on the next request to any other.
+
+Time changes one thing by itself: a scheduled article appears at its publication time.
+"site" carries that moment (`expires_at`); the first request after it replaces the
+version, so no cached answer outlives the next scheduled publication, with no cron job.
+"""
+
+import contextlib
+import datetime
+import secrets
+
+from django.db import connection
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from content.models import Article, Comment, ContentVersion, Like, Tag, User
+
+SITE = "site"
+
+# Saves that change nothing public: signing in stamps `last_login`.
+PRIVATE_USER_FIELDS = frozenset({"last_login", "password"})
+
+
+def article_scope(slug):
+    return f"article:{slug}"
+
+
+def replace(*scopes):
+    """Give `scopes` new versions: everything cached from the old ones is out of date."""
+    ContentVersion.objects.bulk_create(
+        [
+            ContentVersion(scope=scope, version=secrets.randbits(63), expires_at=_expiry(scope))
+            for scope in scopes
+        ],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["version", "expires_at"],
+    )
+
+
+def _expiry(scope):
+    if scope != SITE:
+        return None
+    return Article.objects.scheduled().aggregate(next=Min("published_at"))["next"]
+
+
+def current(scopes):
+    """{scope: version} as of now for `scopes` (None for one never changed), and the
+    moment the first of them expires (None: only a change will replace them).
+
+    The hot path of every cached answer: one indexed read by primary key, in SQL of its
+    own because building the same query through the ORM costs several times more."""
+    placeholders = ", ".join(["%s"] * len(scopes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT scope, version, expires_at FROM {ContentVersion._meta.db_table} "  # noqa: S608 (names are ours, values are parameters)
+            f"WHERE scope IN ({placeholders})",
+            list(scopes),
+        )
+        rows = cursor.fetchall()
+    versions = dict.fromkeys(scopes)
+    expiries = []
+    for scope, version, expires_at in rows:
+        versions[scope] = version
+        if expires_at is not None:
+            # SQLite hands back naive UTC; PostgreSQL an aware datetime.
+            expiries.append(expires_at.replace(tzinfo=datetime.UTC))
+    expires_at = min(expiries, default=None)
+    if expires_at is not None and expires_at <= timezone.now():
+        # A scheduled article has just come out: a new version, and the next moment.
+        replace(*(scope for scope, *_ in rows if scope == SITE))
+        return current(scopes)
+    return versions, expires_at
+
+
+def content_versions(request, scopes):
+    """{scope: version} as `request` sees them: read once per request (the visitor
+    cache reads them first), so that every part of one answer agrees."""
+    known = getattr(request, "content_versions", {})
+    if missing := [scope for scope in scopes if scope not in known]:
+        known = {**known, **current(missing)[0]}
+        request.content_versions = known
+    return known
+
+
+# --- What replaces which version --------------------------------------------------
+
+
+def _site_changed(**kwargs):
+    if kwargs.get("raw"):
+        return  # fixtures loading: nothing is being served from them yet
+    replace(SITE)
+
+
+def _tags_changed(action, **kwargs):
+    if action.startswith("post_"):
+        replace(SITE)
+
+
+def _user_changed(instance, created=False, update_fields=None, **kwargs):
+    # A new account shows nowhere until it publishes; signing in changes nothing public.
+    if created or (update_fields and PRIVATE_USER_FIELDS.issuperset(update_fields)):
+        return
+    _site_changed(**kwargs)
+
+
+def _reaction_changed(instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    try:
+        slug = instance.article.slug
+    except Article.DoesNotExist:
+        return  # deleted along with its article, which replaced "site" itself
+    replace(article_scope(slug))
+
+
+RECEIVERS = [
+    (post_save, _site_changed, Article),
+    (post_delete, _site_changed, Article),
+    (m2m_changed, _tags_changed, Article.tags.through),
+    (post_save, _site_changed, Tag),
+    (post_delete, _site_changed, Tag),
+    (post_save, _user_changed, User),
+    (post_delete, _site_changed, User),
+    (post_save, _reaction_changed, Comment),
+    (post_delete, _reaction_changed, Comment),
+    (post_save, _reaction_changed, Like),
+    (post_delete, _reaction_changed, Like),
+]
+
+
+def connect():
+    for signal, receiver, sender in RECEIVERS:
+        signal.connect(receiver, sender=sender, dispatch_uid=f"freshness.{receiver.__name__}")
+
+
+def disconnect():
+    for signal, receiver, sender in RECEIVERS:
+        signal.disconnect(receiver, sender=sender, dispatch_uid=f"freshness.{receiver.__name__}")
+
+
+@contextlib.contextmanager
+def bulk_change():
+    """For writes in bulk (`seed_demo`): no version per row, which would also stop
+    Django from deleting cascades by query; "site" is replaced once, at the end."""
+    disconnect()
+    try:
+        yield
+    finally:
+        connect()
+    replace(SITE)

@@ -1,0 +1,261 @@
+"""The visitor cache (project/visitor_cache.py, content/freshness.py) is exact: after any
+change a reader could see, the very next request to every page and API read shows it,
+and nobody signed in ever gets a cached answer."""
+
+import gzip
+import io
+import time
+from datetime import timedelta
+
+import brotli
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from content import services
+from content.models import Article
+from tests.factories import (
+    ArticleFactory,
+    CommentFactory,
+    LikeFactory,
+    StaffFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.fixture
+def site():
+    """One author with two published articles in one tag, and a comment."""
+    writer = UserFactory(username="writer", first_name="Ada", last_name="Byron")
+    harbour = TagFactory(name="Harbour")
+    older = ArticleFactory(author=writer, tags=[harbour], title="Old lighthouse")
+    article = ArticleFactory(author=writer, tags=[harbour], title="Night ferry")
+    CommentFactory(article=article, body="First crossing")
+    older.refresh_from_db()
+    article.refresh_from_db()
+    return {"writer": writer, "tag": harbour, "article": article, "older": older}
+
+
+def public_urls(article):
+    slug = article.slug
+    return [
+        "/",
+        reverse("pages:article-list"),
+        article.get_absolute_url(),
+        reverse("pages:tag-detail", args=["harbour"]),
+        reverse("pages:author-detail", args=["writer"]),
+        reverse("pages:search") + "?q=ferry",
+        reverse("pages:feed-rss"),
+        reverse("pages:feed-atom"),
+        reverse("pages:tag-feed", args=["harbour"]),
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        reverse("api:article-list"),
+        reverse("api:article-detail", args=[slug]),
+        reverse("api:article-comments", args=[slug]),
+        reverse("api:tag-list"),
+        reverse("api:author-detail", args=["writer"]),
+    ]
+
+
+def fetch_all(client, urls):
+    """Each URL's answer body as a visitor gets it now, by URL."""
+    return {url: client.get(url, **JSON).content for url in urls}
+
+
+def fetch_fresh(client, urls):
+    """The same, rendered with nothing kept: what the cached answers must equal."""
+    caches["pages"].clear()
+    return fetch_all(client, urls)
+
+
+def assert_cache_shows_the_change(client, urls, change, must_change):
+    fetch_all(client, urls)
+    before = fetch_all(client, urls)  # now answered from kept copies
+
+    change()
+
+    after = fetch_all(client, urls)
+    assert after == fetch_fresh(client, urls)
+    changed = {url for url in urls if after[url] != before[url]}
+    assert set(must_change) <= changed
+
+
+def test_cached_answers_are_public_revalidated_and_kept(client, site):
+    url = site["article"].get_absolute_url()
+    first = client.get(url)
+
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=10, stale-while-revalidate=30"
+    assert first["ETag"].startswith('W/"')
+    assert "Cookie" in first["Vary"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url).content == first.content
+
+
+def test_editing_an_article_shows_everywhere_at_once(client, site):
+    article, urls = site["article"], public_urls(site["article"])
+
+    def retitle():
+        article.title = "Night ferry to the islands"
+        article.save()
+
+    # Everything showing articles shows the title: not the sitemaps (addresses, dates),
+    # the comments, nor the API's tags and authors (names and counts).
+    showing_titles = urls[:9] + urls[11:13]
+    assert_cache_shows_the_change(client, urls, retitle, must_change=showing_titles)
+
+
+def test_unpublishing_and_publishing_show_everywhere_at_once(client, site):
+    article, urls = site["article"], public_urls(site["article"])
+    listed = [url for url in urls if "comments" not in url and url != urls[2]]
+
+    assert_cache_shows_the_change(
+        client, urls, lambda: services.article_unpublish(article=article), must_change=listed
+    )
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert_cache_shows_the_change(
+        client, urls, lambda: services.article_publish(article=article), must_change=listed
+    )
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_renaming_a_tag_and_changing_a_profile_show_at_once(client, site):
+    urls = public_urls(site["article"])
+    tag, writer = site["tag"], site["writer"]
+
+    def rename_tag():
+        tag.name = "Harbours"
+        tag.save()
+
+    def rename_writer():
+        writer.display_name = "Ada L."
+        writer.save()
+
+    assert_cache_shows_the_change(client, urls, rename_tag, must_change=[urls[2], urls[3]])
+    assert_cache_shows_the_change(client, urls, rename_writer, must_change=[urls[2], urls[4]])
+
+
+def test_comments_and_likes_show_on_their_article_at_once(client, site):
+    article, urls = site["article"], public_urls(site["article"])
+    moderator = StaffFactory(role="Editors")
+    on_the_article = [urls[2], urls[12], urls[13]]  # page, API detail, API comments
+
+    assert_cache_shows_the_change(
+        client, urls, lambda: CommentFactory(article=article), must_change=on_the_article
+    )
+    comment = article.comments.first()
+    assert_cache_shows_the_change(
+        client,
+        urls,
+        lambda: services.comment_set_hidden(comment=comment, by=moderator, hidden=True),
+        must_change=on_the_article,
+    )
+    assert_cache_shows_the_change(
+        client, urls, lambda: LikeFactory(article=article), must_change=[urls[2], urls[12]]
+    )
+
+
+def test_signing_in_changes_nothing_public(client, site):
+    urls = public_urls(site["article"])
+    before = fetch_all(client, urls)
+
+    client.force_login(site["writer"])  # stamps last_login
+    client.logout()
+
+    assert fetch_all(client, urls) == before
+
+
+def test_a_scheduled_article_appears_at_its_time_with_no_job(client, site):
+    coming = ArticleFactory(
+        title="Dawn tide", published_at=timezone.now() + timedelta(seconds=2), tags=[site["tag"]]
+    )
+    home = client.get("/")
+    assert b"Dawn tide" not in home.content
+    # Nothing may keep the home page past the publication: nginx neither.
+    assert "s-maxage=1," in home["Cache-Control"] or "s-maxage=2," in home["Cache-Control"]
+
+    time.sleep((coming.published_at - timezone.now()).total_seconds() + 0.1)
+
+    assert b"Dawn tide" in client.get("/").content
+    assert b"Dawn tide" in client.get(reverse("api:article-list"), **JSON).content
+    assert client.get(coming.get_absolute_url()).status_code == 200
+
+
+def test_a_signed_in_reader_never_gets_a_cached_answer(client, site):
+    article = site["article"]
+    url = article.get_absolute_url()
+    visitor_copy = client.get(url)
+    reader, other = UserFactory(username="reader"), UserFactory(username="other")
+    services.like_set(user=reader, article=article)
+
+    client.force_login(reader)
+    readers_page = client.get(url)
+    client.force_login(other)
+    others_page = client.get(url)
+    client.logout()
+
+    assert readers_page["Cache-Control"] == "private, no-cache"
+    assert 'name="state" value="off"' in readers_page.content.decode()  # liked: "unlike"
+    assert 'name="state" value="off"' not in others_page.content.decode()
+    assert b"reader" not in others_page.content
+    assert client.get(url).content != readers_page.content
+    assert visitor_copy["ETag"] != client.get(url)["ETag"]  # the like changed the count
+
+
+def test_pending_messages_skip_the_cache(client, site):
+    client.get("/")
+    client.cookies["messages"] = "anything"
+
+    assert client.get("/")["Cache-Control"] == "private, no-cache"
+
+
+def test_with_the_cache_off_every_answer_is_rendered_and_304s_stay_cheap(
+    client, site, settings, django_assert_max_num_queries, django_assert_num_queries
+):
+    settings.PAGE_CACHE = False
+    url = reverse("pages:article-list")
+    first = client.get(url)
+
+    with django_assert_max_num_queries(4) as rendered:
+        assert client.get(url).content == first.content
+    assert len(rendered) > 1
+    with django_assert_num_queries(1):
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_seeding_in_bulk_replaces_the_site_version(client, site):
+    before = client.get("/")["ETag"]
+
+    call_command("seed_demo", articles=3, comments=0, stdout=io.StringIO())
+
+    assert Article.objects.count() > 2
+    assert client.get("/")["ETag"] != before
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding", "decode"),
+    [
+        ("gzip, deflate, br, zstd", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+        ("br;q=0, gzip", "gzip", gzip.decompress),
+        ("", None, bytes),
+    ],
+)
+def test_kept_copies_are_compressed_once_for_the_clients_that_accept_it(
+    client, site, accept_encoding, encoding, decode
+):
+    url = site["article"].get_absolute_url()
+    plain = client.get(url).content
+
+    for _ in range(2):  # rendered, then kept
+        response = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+        assert response.get("Content-Encoding") == encoding
+        assert decode(response.content) == plain
+        assert "Accept-Encoding" in response["Vary"]
