@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
@@ -26,6 +27,18 @@ SERVER_ERROR_MESSAGE = "Something went wrong on our side."
 
 def error_body(*, status_code, code, message, errors=None):
     return {"status": status_code, "code": code, "message": message, "errors": errors or {}}
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The request body is larger than this API accepts."
+    default_code = "too_large"
+
+
+class BadRequest(exceptions.APIException):
+    status_code = 400
+    default_detail = "The request is malformed."
+    default_code = "bad_request"
 
 
 class ServerError(exceptions.APIException):
@@ -58,6 +71,13 @@ def _as_api_exception(exc):
         return exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
+    # Django's refusals of the request itself, raised when a view first reads the body
+    # or the query string (too large, too many fields): the client's fault, as outside
+    # the API, where Django answers them with a 400.
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        return BadRequest()
     return None
 
 

@@ -6,6 +6,7 @@ No view holds a rule of its own: lists show `Article.objects.published()` in
 `visible_to(request.user)`, search is `search_articles`, and every write is a service.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.http import JsonResponse
@@ -15,15 +16,15 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers
 from api.conditional import ConditionalMixin
-from api.exceptions import error_body
+from api.exceptions import BadRequest, RequestTooLarge, error_body
 from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, text_key
+from api.parsers import JSONParser
 from api.permissions import CommentPermission
 from api.throttling import CommentPostingThrottle
 from content import services
@@ -59,6 +60,18 @@ class ApiView(ConditionalMixin, APIView):
 
     # JSON in, so the schema states one request media type and anything else is a 415.
     parser_classes = [JSONParser]
+
+    def initial(self, request, *args, **kwargs):
+        # Django refuses a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE only when a view reads
+        # it; endpoints that read none (like, bookmark) refuse it alike.
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError as error:
+            raise BadRequest() from error
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            raise RequestTooLarge()
+        super().initial(request, *args, **kwargs)
 
     def parse(self, serializer_class, data):
         serializer = serializer_class(data=data)

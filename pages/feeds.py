@@ -1,5 +1,7 @@
 """RSS and Atom feeds: the latest published articles, site-wide and per tag."""
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -10,6 +12,14 @@ from content.models import Article, Tag
 from content.site import absolute_url
 
 FEED_LENGTH = 20
+# XML 1.0 has no way to write these, and Django's feed writer fails on them (a 500
+# for the whole feed): one control character in a title or a name must not do that.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text):
+    """`text` without the characters XML 1.0 cannot carry."""
+    return NOT_IN_XML.sub("", text)
 
 
 class LatestArticlesFeed(Feed):
@@ -26,10 +36,10 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published().for_listing().newest_first()[:FEED_LENGTH]
 
     def item_title(self, article):
-        return article.title
+        return xml_text(article.title)
 
     def item_description(self, article):
-        return article.summary
+        return xml_text(article.summary)
 
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
@@ -38,7 +48,7 @@ class LatestArticlesFeed(Feed):
         return absolute_url(article.get_absolute_url())
 
     def item_author_name(self, article):
-        return article.author.public_name
+        return xml_text(article.author.public_name)
 
     def item_author_link(self, article):
         return absolute_url(reverse("pages:author-detail", args=[article.author.username]))
@@ -50,7 +60,7 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        return [xml_text(tag.name) for tag in article.tags.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -66,10 +76,10 @@ class TagFeed(LatestArticlesFeed):
         return get_object_or_404(Tag.objects.in_use(), slug=slug)
 
     def title(self, tag):
-        return f"{settings.SITE_NAME}: {tag.name}"
+        return xml_text(f"{settings.SITE_NAME}: {tag.name}")
 
     def description(self, tag):
-        return f"The newest articles tagged {tag.name}."
+        return xml_text(f"The newest articles tagged {tag.name}.")
 
     def link(self, tag):
         return absolute_url(reverse("pages:tag-detail", args=[tag.slug]))

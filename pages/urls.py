@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, re_path
 
 from pages import feeds, views
 from pages.sitemaps import sitemap_index, sitemaps
@@ -22,7 +22,13 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     path("tags/<slug:slug>/", visitor_cache(views.tag_detail), name="tag-detail"),
     path("tags/<slug:slug>/feed/", visitor_cache(feeds.TagFeed()), name="tag-feed"),
-    path("authors/<str:username>/", visitor_cache(views.author_detail), name="author-detail"),
+    # The characters Django allows in usernames, so anything else (a NUL, which
+    # PostgreSQL cannot compare) is a 404 before any query.
+    re_path(
+        r"^authors/(?P<username>[\w.@+-]+)/$",
+        visitor_cache(views.author_detail),
+        name="author-detail",
+    ),
     path("search/", visitor_cache(views.search), name="search"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),
     path("feeds/rss/", visitor_cache(feeds.LatestArticlesFeed()), name="feed-rss"),

@@ -418,6 +418,12 @@ REST_FRAMEWORK = {
     },
     # One JSON error shape for every API error (api/exceptions.py).
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # DRF's defaults, with a JSON parser that refuses too deep nesting with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 
