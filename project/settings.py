@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "project.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' pages from kept copies, before sessions and authentication (and after
+    # the security headers, which every answer gets): project/visitor_cache.py.
+    "project.visitor_cache.VisitorCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,15 +1,16 @@
 """Visitors' answers, cached exactly: pages and public API reads (content/freshness.py).
 
 A visitor's request (GET or HEAD with no session cookie, no Authorization header and no
-pending message) gets the same answer as every other visitor's. For one, a cached view
+pending message) gets the same answer as every other visitor's. For one, to a view
+marked with `visitor_cache` (pages/urls.py, api/urls.py), `VisitorCacheMiddleware`
 
 1. reads the versions of what it shows (one query by primary key) and makes the ETag
    from them, the request and the release, so a 304 costs no rendering;
 2. answers from this process's copy made from those same versions, when it has one
    (`PAGE_CACHE`; the copies are per process because a body fetched from Redis would
    cost a second round trip, while being current is decided by the shared versions);
-3. else runs the view and keeps its answer when it is public (200, no cookie set),
-   compressed once with brotli and gzip for the clients that accept them.
+3. else lets the request through and keeps the answer when it is public (200, no
+   cookie set), compressed once with brotli and gzip for the clients that accept them.
 
 The answers carry `Cache-Control: public, max-age=0, s-maxage=…`: browsers revalidate
 every time (a 304), while nginx or a CDN may serve them for `s-maxage` seconds, never
@@ -27,6 +28,7 @@ import brotli
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, parse_http_date_safe
@@ -79,7 +81,7 @@ def _client_has(request, etag):
     return bool(if_none_match) and etag in parse_etags(if_none_match)
 
 
-def shared_cache_control(response, expires_at):
+def shared_cache_control_value(expires_at):
     """Public: browsers revalidate each time; shared caches keep it `s-maxage` seconds
     (and may serve it stale while they refetch), never past `expires_at`."""
     shared_age = settings.PAGE_CACHE_SHARED_MAX_AGE
@@ -88,13 +90,14 @@ def shared_cache_control(response, expires_at):
         remaining = max(0, int((expires_at - timezone.now()).total_seconds()))
         shared_age = min(shared_age, remaining)
         stale_while_revalidate = min(stale_while_revalidate, remaining - shared_age)
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=0,
-        s_maxage=shared_age,
-        stale_while_revalidate=stale_while_revalidate,
+    return (
+        f"public, max-age=0, s-maxage={shared_age}, stale-while-revalidate={stale_while_revalidate}"
     )
+
+
+def shared_cache_control(response, expires_at):
+    """Set `response`'s Cache-Control to the visitors' policy (for the API's own views)."""
+    response["Cache-Control"] = shared_cache_control_value(expires_at)
 
 
 def _is_public(response):
@@ -117,34 +120,60 @@ def the_site_and_its_article(url_kwargs):
     return [freshness.SITE, freshness.article_scope(url_kwargs["slug"])]
 
 
+@dataclass(frozen=True)
+class Policy:
+    scopes: object  # url_kwargs -> the scopes its answers depend on
+    vary: tuple
+    vary_on_accept: bool
+
+
 def visitor_cache(view=None, *, scopes=the_site, vary_on_accept=False):
-    """Wrap `view` (a function or `View.as_view()`). `scopes(url_kwargs)` names the
-    versions its answers depend on; `vary_on_accept` for views that negotiate formats."""
+    """Mark `view` (a function or `View.as_view()`) as cached for visitors, by
+    `VisitorCacheMiddleware`. `scopes(url_kwargs)` names the versions its answers
+    depend on; `vary_on_accept` for views that negotiate formats (the API)."""
     if view is None:
         return functools.partial(visitor_cache, scopes=scopes, vary_on_accept=vary_on_accept)
-    vary = ("Cookie", "Accept-Encoding") + (("Authorization",) if vary_on_accept else ())
 
     @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def marked(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    vary = ("Cookie", "Accept-Encoding") + (("Authorization",) if vary_on_accept else ())
+    marked.visitor_cache = Policy(scopes, vary, vary_on_accept)
+    return marked
+
+
+class VisitorCacheMiddleware:
+    """Answers visitors from kept copies before the session, CSRF, authentication and
+    message middleware, and the URL's view, have anything to do; placed after the
+    ones that add security headers, so they are on every answer.
+
+    A copy keeps the headers the inner middleware added (X-Frame-Options, Vary)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        policy = _policy_of(request)
+        if policy is None:
+            return self.get_response(request)
         if settings.DEBUG or not is_visitor_request(request):
-            response = view(request, *args, **kwargs)
+            response = self.get_response(request)
             if "Cache-Control" not in response:
                 patch_cache_control(response, private=True, no_cache=True)
-            patch_vary_headers(response, vary)
+            patch_vary_headers(response, policy.vary)
             return response
 
-        versions, expires_at = freshness.current(scopes(kwargs))
+        versions, expires_at = freshness.current(policy.scopes(request.resolver_match.kwargs))
         request.content_versions = versions  # for the view's own remembered parts
-        etag = _etag(request, vary_on_accept, versions)
+        etag = _etag(request, policy.vary_on_accept, versions)
         if _client_has(request, etag):
             response = HttpResponseNotModified()
         else:
-            response = _kept_copy(request, etag) or _run(
-                view, request, args, kwargs, expires_at=expires_at, etag=etag
-            )
+            response = _kept_copy(request, etag) or self._run(request, etag, expires_at)
         if response.status_code == 304 or _is_public(response):
             response["ETag"] = etag
-            shared_cache_control(response, expires_at)
+            response["Cache-Control"] = shared_cache_control_value(expires_at)
             # If-Modified-Since, for views that state Last-Modified (the API's).
             last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
             response = get_conditional_response(
@@ -152,10 +181,31 @@ def visitor_cache(view=None, *, scopes=the_site, vary_on_accept=False):
             )
         elif "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, vary)
+        patch_vary_headers(response, policy.vary)
         return response
 
-    return wrapped
+    def _run(self, request, etag, expires_at):
+        response = self.get_response(request)
+        if not (settings.PAGE_CACHE and _is_public(response)):
+            return response
+        timeout = settings.PAGE_CACHE_TIMEOUT
+        if expires_at is not None:
+            timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
+        kept = KeptAnswer.of(response)
+        if timeout > 0:
+            caches["pages"].set(etag, kept, timeout)
+        return kept.response_for(request)
+
+
+def _policy_of(request):
+    """The visitor cache policy of the view at the request's address, if it has one.
+    (Django resolves the address again for the view; a miss pays that twice.)"""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    request.resolver_match = match
+    return getattr(match.func, "visitor_cache", None)
 
 
 # Set afresh on every answer, so never kept with a copy.
@@ -185,7 +235,9 @@ class KeptAnswer:
     def response_for(self, request):
         accepted = _accepted_encodings(request)
         encoding = next((name for name in self.bodies if name and name in accepted), "")
-        response = HttpResponse(self.bodies[encoding], headers=self.headers)
+        body = self.bodies[encoding]
+        response = HttpResponse(body, headers=self.headers)
+        response["Content-Length"] = str(len(body))
         if encoding:
             response["Content-Encoding"] = encoding
         return response
@@ -206,18 +258,3 @@ def _kept_copy(request, etag):
         return None
     kept = caches["pages"].get(etag)
     return kept.response_for(request) if kept is not None else None
-
-
-def _run(view, request, args, kwargs, *, expires_at, etag):
-    response = view(request, *args, **kwargs)
-    if callable(getattr(response, "render", None)):
-        response = response.render()  # DRF's and template responses render lazily
-    if not (settings.PAGE_CACHE and _is_public(response)):
-        return response
-    timeout = settings.PAGE_CACHE_TIMEOUT
-    if expires_at is not None:
-        timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
-    kept = KeptAnswer.of(response)
-    if timeout > 0:
-        caches["pages"].set(etag, kept, timeout)
-    return kept.response_for(request)

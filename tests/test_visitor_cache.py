@@ -290,3 +290,14 @@ def test_in_debug_every_answer_is_rendered_and_claims_no_version(client, site, s
 
     assert "ETag" not in response
     assert response["Cache-Control"] == "private, no-cache"
+
+
+@pytest.mark.parametrize("accept_encoding", ["", "gzip, br"])
+def test_a_kept_answer_carries_the_headers_of_the_rendered_one(client, site, accept_encoding):
+    url = site["article"].get_absolute_url()
+    rendered = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+    kept = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+
+    assert dict(kept.items()) == dict(rendered.items())
+    for security_header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert security_header in kept
