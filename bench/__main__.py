@@ -59,7 +59,8 @@ def options():
     return {
         "quick": quick,
         "duration": duration,
-        "warmup": min(2.0, duration / 2),
+        # Long enough for every worker to have rendered and kept each page once.
+        "warmup": min(5.0, duration / 2),
         "connections": int(os.environ.get("BENCH_CONNECTIONS", "16")),
         "threads": int(os.environ.get("BENCH_THREADS", "2")),
         "articles": [

@@ -7,7 +7,6 @@ none of them reads a whole table, whatever the data size.
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Q
 
 from content import freshness
 from content.models import Article, Comment, ContentVersion, Like, Tag, published_authors
@@ -22,7 +21,6 @@ def hot_queries():
     tag = Tag.objects.in_use().order_by("-article_count").first()
     published = Article.objects.published().for_listing()
     listing = published.newest_first()
-    at, pk = article.published_at, article.pk
     return [
         ("content versions", ContentVersion.objects.filter(scope__in=[freshness.SITE])),
         ("list, page 1", listing[:20]),
@@ -34,18 +32,8 @@ def hot_queries():
         ("article by slug", Article.objects.visible_to(AnonymousUser()).filter(slug=article.slug)),
         ("comments", Comment.objects.visible().thread(article)),
         ("like count", Like.objects.filter(article=article).values("pk")),
-        (
-            "older article",
-            Article.objects.published()
-            .filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=pk))
-            .newest_first()[:1],
-        ),
-        (
-            "newer article",
-            Article.objects.published()
-            .filter(Q(published_at__gt=at) | Q(published_at=at, id__gt=pk))
-            .order_by("published_at", "id")[:1],
-        ),
+        ("older article", Article.objects.published_before(article)[:1]),
+        ("newer article", Article.objects.published_after(article)[:1]),
     ]
 
 

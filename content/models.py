@@ -88,6 +88,30 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
+    def published_before(self, article):
+        """Published articles before `article` (ties broken by id), nearest first.
+
+        The publication rule bounded by `article`'s time rather than now: with two upper
+        bounds on one column SQLite picks one, and starting from now it would walk
+        every newer article first. (An OR of the tie-break conditions would likewise
+        keep either database from reading a range of the publication index.)"""
+        at = article.published_at
+        return (
+            self.filter(published_q(until=at))
+            .exclude(published_at=at, id__gte=article.pk)
+            .newest_first()
+        )
+
+    def published_after(self, article):
+        """Published articles after `article`, nearest first."""
+        at = article.published_at
+        return (
+            self.published()
+            .filter(published_at__gte=at)
+            .exclude(published_at=at, id__lte=article.pk)
+            .order_by("published_at", "id")
+        )
+
     def with_author_and_tags(self):
         return self.select_related("author").prefetch_related("tags")
 
@@ -101,13 +125,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(bookmarks__user=user).annotate(bookmarked_at=F("bookmarks__created_at"))
 
 
-def published_q(prefix=""):
+def published_q(prefix="", *, until=None):
     """The publication rule as a Q object; `prefix` applies it through a relation
-    (`published_q("article__")` filters comments by their article)."""
+    (`published_q("article__")` filters comments by their article). `until` narrows it
+    to articles published by then, when that is earlier than now."""
+    now = timezone.now()
     return Q(
         **{
             f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
+            f"{prefix}published_at__lte": now if until is None else min(now, until),
         }
     )
 

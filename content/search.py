@@ -1,14 +1,15 @@
 """Article search: the one function behind the search page and the API's `search` parameter.
 
 On PostgreSQL it is full-text search (title weighted above summary above body) ranked by
-`ts_rank`, served by the `article_search` GIN index (migration 0003), whose expression
-must stay the one `_postgres_vector()` compiles to. On SQLite every word must appear in
-the title, summary or body, and title matches rank above summary matches above body ones.
+`ts_rank`, over the document stored and indexed in the `search_document` column
+(migration 0006). On SQLite every word must appear in the title, summary or body, and
+title matches rank above summary matches above body ones.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 MAX_QUERY_LENGTH = 200
 MAX_FALLBACK_TERMS = 8
@@ -33,22 +34,18 @@ def search_articles(queryset, raw_query):
     return _fallback_search(queryset, query)
 
 
-def _postgres_vector():
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
+# The weighted document (title A, summary B, body C), which PostgreSQL keeps in a
+# generated column with a GIN index (migration 0006): matching and ranking read it.
+SEARCH_DOCUMENT = RawSQL('"content_article"."search_document"', [], SearchVectorField())
 
 
 def _postgres_search(queryset, query):
     # websearch syntax: quotes, `or` and `-word` work; nothing a reader types is an error.
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    vector = _postgres_vector()
     return (
-        queryset.annotate(search_document=vector)
+        queryset.alias(search_document=SEARCH_DOCUMENT)
         .filter(search_document=search_query)
-        .annotate(search_rank=SearchRank(vector, search_query))
+        .annotate(search_rank=SearchRank(F("search_document"), search_query))
         .order_by("-search_rank", "-published_at", "-id")
     )
 

@@ -30,8 +30,11 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are not recycled after a number of requests: each keeps the visitors' answers
+# it rendered (project/visitor_cache.py, bounded by PAGE_CACHE_MAX_ENTRIES), and at
+# 2,000 requests it lost them every second under load. GUNICORN_CMD_ARGS can set
+# --max-requests where a leak needs it.
+max_requests = 0
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -12,7 +12,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -323,18 +322,9 @@ def _neighbours(article):
     """The published articles just before and after this one in publication order."""
     if not article.is_published:
         return {"older": None, "newer": None}
-    published = Article.objects.published().only("title", "slug", "published_at")
-    at, pk = article.published_at, article.pk
-    older = (
-        published.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=pk))
-        .newest_first()
-        .first()
-    )
-    newer = (
-        published.filter(Q(published_at__gt=at) | Q(published_at=at, id__gt=pk))
-        .order_by("published_at", "id")
-        .first()
-    )
+    neighbours = Article.objects.only("title", "slug", "published_at")
+    older = neighbours.published_before(article).first()
+    newer = neighbours.published_after(article).first()
     return {"older": older, "newer": newer}
 
 

@@ -1,4 +1,5 @@
-"""PostgreSQL only: a GIN index on the weighted search document of `content/search.py`.
+"""PostgreSQL only: a GIN index on the weighted search document of `content/search.py`
+(replaced by a stored, indexed column in 0006).
 
 The expression must stay exactly what `content.search._postgres_vector()` compiles to, or
 PostgreSQL will not use it; tests/content/test_search.py checks that with EXPLAIN.

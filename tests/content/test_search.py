@@ -86,4 +86,4 @@ def test_postgres_search_uses_the_gin_index():
         plan = queryset.explain()
         cursor.execute("RESET enable_seqscan")
 
-    assert "article_search" in plan
+    assert "article_search_document" in plan
