@@ -33,6 +33,11 @@ API_HEADERS = {**BROWSER_HEADERS, "Accept": "application/json"}
 UNTHROTTLED = "1000000000/s"
 PAGE_CACHE_PAGES = ["home", "list", "list_50", "detail", "tag", "search"]
 
+ANALYZE = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+"""
 PUBLISHED_COUNT = "from content.models import Article; print(Article.objects.published().count())"
 # Queries per uncached page, as the second of two requests (the first fills
 # process-wide caches such as ContentType's). PATHS is filled in before running.
@@ -131,6 +136,9 @@ def measure_backend(backend, settings, folder):
     for size in settings["articles"]:
         print(f"== {backend}: seed_demo --articles {size} ==", flush=True)
         server.manage("seed_demo", "--articles", str(size), env=env)
+        # Fresh statistics for the planner, and the vacuum PostgreSQL's autovacuum would
+        # otherwise run during the measurements, as it does after a bulk load.
+        server.manage("shell", "--no-imports", "-c", ANALYZE, env=env)
         run = {"backend": backend, "articles": size, "measurements": {}, "notes": []}
         measure_size(run, overrides, settings, folder / f"{backend}-{size}")
         # What the database does for each page's queries at this size (README).

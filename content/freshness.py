@@ -21,7 +21,7 @@ import contextlib
 import datetime
 import secrets
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -64,13 +64,11 @@ def current(scopes):
     The hot path of every cached answer: one indexed read by primary key, in SQL of its
     own because building the same query through the ORM costs several times more."""
     placeholders = ", ".join(["%s"] * len(scopes))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT scope, version, expires_at FROM {ContentVersion._meta.db_table} "  # noqa: S608 (names are ours, values are parameters)
-            f"WHERE scope IN ({placeholders})",
-            list(scopes),
-        )
-        rows = cursor.fetchall()
+    sql = (
+        f"SELECT scope, version, expires_at FROM {ContentVersion._meta.db_table} "  # noqa: S608 (names are ours, values are parameters)
+        f"WHERE scope IN ({placeholders})"
+    )
+    rows = _first_query_of_the_request(sql, list(scopes))
     versions = dict.fromkeys(scopes)
     expiries = []
     for scope, version, expires_at in rows:
@@ -94,6 +92,34 @@ def content_versions(request, scopes):
         known = {**known, **current(missing)[0]}
         request.content_versions = known
     return known
+
+
+def _first_query_of_the_request(sql, params):
+    """Run `sql`, standing in for the health check of a kept connection.
+
+    With CONN_HEALTH_CHECKS, Django checks a connection kept from an earlier request
+    with a query of its own before the first real one: on PostgreSQL a second round trip
+    for every cached answer. Here that first real query is the check: if the database
+    dropped the connection, it is closed and the query runs once more on a new one."""
+    checking = (
+        connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+    )
+    if checking:
+        connection.health_check_done = True
+        try:
+            return _fetch_all(sql, params)
+        except (InterfaceError, OperationalError):
+            connection.close()
+    return _fetch_all(sql, params)
+
+
+def _fetch_all(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # --- What replaces which version --------------------------------------------------

@@ -23,6 +23,7 @@ def hot_queries():
     listing = published.newest_first()
     return [
         ("content versions", ContentVersion.objects.filter(scope__in=[freshness.SITE])),
+        ("featured", listing.filter(is_featured=True)[:3]),
         ("list, page 1", listing[:20]),
         ("list, page 50", listing[980:1000]),
         ("list count", published.values("pk")),

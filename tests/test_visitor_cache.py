@@ -11,10 +11,11 @@ import brotli
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from content import services
+from content import freshness, services
 from content.models import Article, Comment
 from tests.factories import (
     ArticleFactory,
@@ -301,3 +302,18 @@ def test_a_kept_answer_carries_the_headers_of_the_rendered_one(client, site, acc
     assert dict(kept.items()) == dict(rendered.items())
     for security_header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
         assert security_header in kept
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no connection to lose")
+@pytest.mark.django_db(transaction=True)
+def test_the_versions_query_replaces_a_connection_the_database_dropped():
+    connection.ensure_connection()
+    # As at the start of a request on a kept connection, which the server has closed.
+    connection.health_check_done = False
+    connection.connection.close()
+
+    versions, _ = freshness.current([freshness.SITE])
+
+    assert freshness.SITE in versions
+    assert connection.health_check_done
+    assert connection.cursor().connection.closed is False
