@@ -9,24 +9,32 @@ import os
 
 wsgi_app = "project.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Chosen by measurement (`make bench-gunicorn`, 10,000 articles, SQLite, wrk with 16
-# connections on the same 2-core machine, 8 s per figure), requests/s:
+# Chosen by measurement (`make bench-gunicorn` on the 100,000-article SQLite database,
+# wrk with 16 connections on the same 2-core machine, 8 s per figure), requests/s:
 #
 #   workers × threads   /healthz   home (cached)
-#   1 × 1                  1,627        1,292
-#   2 × 1                  2,230        1,699
-#   2 × 2                  2,169        1,454
-#   3 × 1                  2,616        1,919
-#   4 × 1                  2,809        2,232
-#   4 × 2                  2,837        2,268
-#   6 × 1                  2,776        2,166
+#   1 × 1                  2,172        2,029
+#   2 × 1                  3,922        3,917
+#   2 × 2                  4,162        1,496 *
+#   3 × 1                  4,113        3,619
+#   4 × 1                  3,913        1,848 *
+#   4 × 2                  3,853        3,658
+#   6 × 1                  4,166        3,499
 #
-# Throughput stops rising at two processes per core; a second thread per process adds
-# nothing to CPU-bound answers (the GIL) but lets a worker take another request while
-# one waits on PostgreSQL or a slow client, so 2 × cores processes of 2 threads each.
+# Throughput stops rising at two processes on two cores; a second thread per process adds
+# nothing to CPU-bound answers (the GIL) but lets a worker take another request while one
+# waits on PostgreSQL or a slow client. 2 × cores processes of 2 threads each leave room
+# for that without costing anything measurable.
+#
+# * One worker had taken most of wrk's 16 keep-alive connections: gthread workers accept
+#   connections while their threads are busy, so one process (one core) served them all.
+#   At most 8 connections a worker spreads them: in eight 2 s runs of home, the default
+#   fell to 1,488 requests/s once, with the limit it never did (3,435 to 3,813). nginx's
+#   16 kept upstream connections (deploy/nginx.conf) are spread the same way.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "8"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
