@@ -5,47 +5,22 @@ has loaded anyway) and gets a weak ETag from that, before anything is serialized
 a client that already holds that version gets a 304 without a body.
 """
 
-import hashlib
-
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
 
+from project.http_validators import CACHEABLE_METHODS, client_copy_is_current, weak_etag
 from project.visitor_cache import shared_cache_control
 
 # The representation depends on the format asked for and on who is signed in.
 VARY = ("Accept", "Cookie", "Authorization")
-SAFE_METHODS = ("GET", "HEAD")
 
 
 def is_personal(request):
     """A response for one reader (signed in) or one browser (the HTML browsable API,
     which may set a CSRF cookie) must stay out of shared caches."""
     return request.user.is_authenticated or not isinstance(request.accepted_renderer, JSONRenderer)
-
-
-def weak_etag(*parts):
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f'W/"{digest}"'
-
-
-def client_copy_is_current(request, etag, last_modified):
-    """RFC 9110 conditional GET: If-None-Match decides when sent (weak comparison);
-    otherwise If-Modified-Since, compared at one-second precision."""
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        tags = parse_etags(if_none_match)
-        return "*" in tags or _opaque(etag) in {_opaque(tag) for tag in tags}
-    if_modified_since = request.headers.get("If-Modified-Since")
-    if if_modified_since and last_modified is not None:
-        since = parse_http_date_safe(if_modified_since)
-        return since is not None and int(last_modified.timestamp()) <= since
-    return False
-
-
-def _opaque(etag):
-    return etag.removeprefix("W/")
 
 
 class ConditionalMixin:
@@ -70,7 +45,7 @@ class ConditionalMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, VARY)
-        if request.method in SAFE_METHODS and response.status_code in (200, 304):
+        if request.method in CACHEABLE_METHODS and response.status_code in (200, 304):
             if self.etag:
                 response["ETag"] = self.etag
             if self.last_modified:

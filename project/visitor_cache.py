@@ -31,13 +31,13 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import parse_etags, parse_http_date_safe
+from django.utils.http import parse_http_date_safe
 
 from content import freshness
+from project.http_validators import CACHEABLE_METHODS, client_copy_is_current, weak_etag
 
 # The cookie in which Django's messages wait for the next page (`CookieStorage`).
 MESSAGES_COOKIE = "messages"
-SAFE_METHODS = ("GET", "HEAD")
 
 
 @functools.cache
@@ -57,7 +57,7 @@ def release():
 
 def is_visitor_request(request):
     return (
-        request.method in SAFE_METHODS
+        request.method in CACHEABLE_METHODS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
         and "authorization" not in request.headers
@@ -65,20 +65,13 @@ def is_visitor_request(request):
 
 
 def _etag(request, vary_on_accept, versions):
-    shape = (
+    return weak_etag(
         release(),
         request.get_host(),
         request.get_full_path(),
         request.headers.get("Accept", "") if vary_on_accept else "",
         sorted(versions.items()),
     )
-    digest = hashlib.blake2b(repr(shape).encode(), digest_size=16).hexdigest()
-    return f'W/"{digest}"'
-
-
-def _client_has(request, etag):
-    if_none_match = request.headers.get("If-None-Match")
-    return bool(if_none_match) and etag in parse_etags(if_none_match)
 
 
 def shared_cache_control_value(expires_at):
@@ -123,8 +116,11 @@ def the_site_and_its_article(url_kwargs):
 @dataclass(frozen=True)
 class Policy:
     scopes: object  # url_kwargs -> the scopes its answers depend on
-    vary: tuple
     vary_on_accept: bool
+
+    @property
+    def vary(self):
+        return ("Cookie", "Accept-Encoding") + (("Authorization",) if self.vary_on_accept else ())
 
 
 def visitor_cache(view=None, *, scopes=the_site, vary_on_accept=False):
@@ -138,8 +134,7 @@ def visitor_cache(view=None, *, scopes=the_site, vary_on_accept=False):
     def marked(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    vary = ("Cookie", "Accept-Encoding") + (("Authorization",) if vary_on_accept else ())
-    marked.visitor_cache = Policy(scopes, vary, vary_on_accept)
+    marked.visitor_cache = Policy(scopes, vary_on_accept)
     return marked
 
 
@@ -167,7 +162,7 @@ class VisitorCacheMiddleware:
         versions, expires_at = freshness.current(policy.scopes(request.resolver_match.kwargs))
         request.content_versions = versions  # for the view's own remembered parts
         etag = _etag(request, policy.vary_on_accept, versions)
-        if _client_has(request, etag):
+        if client_copy_is_current(request, etag):
             response = HttpResponseNotModified()
         else:
             response = _kept_copy(request, etag) or self._run(request, etag, expires_at)
