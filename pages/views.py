@@ -32,6 +32,7 @@ from content.models import (
 from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import CommentForm
+from pages.kept import kept
 
 ARTICLES_PER_PAGE = 20
 # A remembered count is keyed by the site's version, so this only bounds memory.
@@ -79,9 +80,9 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_key=None):
 
 
 def home(request):
-    published = Article.objects.published().for_listing()
-    featured = list(published.filter(is_featured=True).newest_first()[:FEATURED_COUNT])
-    latest = list(published.newest_first()[: ARTICLES_PER_PAGE + 1])
+    published = Article.objects.published().for_listing().newest_first()
+    # The list's first page, counted as the list counts it: "more" continues at page 2.
+    latest = paginate(request, published, count_key="articles")
     meta = seo.PageMeta(
         title=settings.SITE_NAME,
         description=SITE_DESCRIPTION,
@@ -94,12 +95,12 @@ def home(request):
         "pages/home.html",
         {
             "meta": meta,
-            "featured": featured,
-            "articles": latest[:ARTICLES_PER_PAGE],
+            # Queries, not lists: the cards kept from earlier renders need only their ids.
+            "featured": published.filter(is_featured=True)[:FEATURED_COUNT],
+            "articles": latest.object_list,
             "list_api_url": list_api_url(),
-            # The home page shows the list's first page; "more" continues at page 2.
             "more_url": seo.page_url(reverse("pages:article-list"), 2)
-            if len(latest) > ARTICLES_PER_PAGE
+            if latest.has_next()
             else None,
         },
     )
@@ -271,14 +272,38 @@ def article_detail(request, slug):
 
 
 def _visible_article(request, slug):
+    if _reads_only_published(request.user):
+        # What everyone sees, kept per version of the site (pages/kept.py).
+        # Both versions the page needs, in one read.
+        scopes = [freshness.SITE, freshness.article_scope(slug)]
+        site_version = freshness.content_versions(request, scopes)[freshness.SITE]
+        article = kept(
+            f"article:{site_version}:{slug}",
+            lambda: Article.objects.published().with_author_and_tags().filter(slug=slug).first(),
+        )
+        if article is None:
+            raise Http404("No such article.")
+        return article
     return get_object_or_404(
         Article.objects.visible_to(request.user).with_author_and_tags(), slug=slug
     )
 
 
+def _reads_only_published(user):
+    # Only staff may see more than what is published (`visible_to`): articles in the
+    # making, hidden comments.
+    return not (user.is_authenticated and user.is_staff)
+
+
 def _render_article(request, article, comment_form, status=200):
-    comments = list(Comment.objects.visible_to(request.user).thread(article))
     reader = request.user
+    scopes = [freshness.SITE, freshness.article_scope(article.slug)]
+    site_version, article_version = freshness.content_versions(request, scopes).values()
+    versions = f"{site_version}:{article_version}:{article.pk}"
+    if _reads_only_published(reader):
+        comments = kept(f"comments:{versions}", lambda: _comments(reader, article))
+    else:
+        comments = _comments(reader, article)
     for comment in comments:
         # What the reader may do with each comment decides which links it shows.
         comment.viewer_can_edit = services.can_edit_comment(reader, comment)
@@ -307,15 +332,23 @@ def _render_article(request, article, comment_form, status=200):
         "meta": meta,
         "crumbs": crumbs,
         "article": article,
+        # Names the kept parts of the page (the article, its author and neighbours).
+        "site_version": site_version,
         "comments": comments,
         "comment_form": comment_form,
         "comment_max_length": COMMENT_MAX_LENGTH,
-        "like_count": Like.objects.filter(article=article).count(),
+        "like_count": kept(
+            f"likes:{versions}", lambda: Like.objects.filter(article=article).count()
+        ),
         "liked": liked,
         "bookmarked": bookmarked,
-        **_neighbours(article),
+        **kept(f"neighbours:{site_version}:{article.pk}", lambda: _neighbours(article)),
     }
     return render(request, "pages/article_detail.html", context, status=status)
+
+
+def _comments(reader, article):
+    return list(Comment.objects.visible_to(reader).thread(article))
 
 
 def _neighbours(article):

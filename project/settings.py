@@ -137,6 +137,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
             ],
+            # `{% url %}` that remembers what it reversed (pages/templatetags/url_memo.py).
+            "builtins": ["pages.templatetags.url_memo"],
         },
     },
 ]

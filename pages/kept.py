@@ -1,0 +1,43 @@
+"""Values kept between renders in this process, each under a key naming the versions of
+the content it was made from (content/freshness.py), so a kept value is never stale:
+a change makes new keys, and the old entries age out.
+
+Signed-in readers skip the visitor cache and get their pages rendered every time; what
+those pages share with everyone (an article with its author and tags, its comments, its
+neighbours, the cards of a list) is made once per version instead of once per page.
+`FRAGMENT_CACHE=off` (the default in debug) turns keeping off.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+
+# Only bounds memory: a version change makes new keys.
+KEPT_TIMEOUT = 600
+
+_NOT_KEPT = object()
+
+
+def kept(key, make):
+    """The value kept under `key`, or `make()`'s, kept for the next time."""
+    if not settings.FRAGMENT_CACHE:
+        return make()
+    store = caches["pages"]
+    value = store.get(key, _NOT_KEPT)
+    if value is _NOT_KEPT:
+        value = make()
+        store.set(key, value, KEPT_TIMEOUT)
+    return value
+
+
+def kept_many(keys, make_missing):
+    """{key: value} for `keys`; `make_missing(missing_keys)` makes those not kept, as a
+    {key: value} that may leave some out."""
+    if not settings.FRAGMENT_CACHE:
+        return make_missing(list(keys))
+    store = caches["pages"]
+    found = store.get_many(keys)
+    if missing := [key for key in keys if key not in found]:
+        made = make_missing(missing)
+        store.set_many(made, KEPT_TIMEOUT)
+        found.update(made)
+    return found

@@ -1,0 +1,67 @@
+"""`{% url %}`, remembering what it reversed (installed as a builtin in settings).
+
+A page reverses thirty to fifty URLs (navigation, forms, API hooks for the scripts),
+mostly the same ones on every page, and `reverse()` is among the slowest things a
+template does: about a tenth of an article page's render. What a name and its arguments
+reverse to can only change with the URLconf, the script prefix or the current app, so
+those are part of the key and the answer is kept for the life of the process.
+"""
+
+import functools
+
+from django import template
+from django.template import defaulttags
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
+
+register = template.Library()
+
+# Distinct (name, arguments) pairs kept: every article's own links count, so bound it.
+MAX_REMEMBERED_URLS = 8192
+
+# Arguments of these types reverse to the same string every time; anything else (a model
+# instance, a lazy string) is reversed afresh.
+STABLE_ARGUMENT_TYPES = (str, int)
+
+
+@functools.lru_cache(maxsize=MAX_REMEMBERED_URLS)
+def _remembered_reverse(view_name, args, kwargs, current_app, script_prefix, urlconf):
+    # `script_prefix` is only part of the key: reverse() reads the same prefix itself.
+    return reverse(
+        view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app
+    )
+
+
+class RememberingURLNode(defaulttags.URLNode):
+    def render(self, context):
+        args = tuple(arg.resolve(context) for arg in self.args)
+        kwargs = tuple(sorted((k, v.resolve(context)) for k, v in self.kwargs.items()))
+        stable = all(
+            type(value) in STABLE_ARGUMENT_TYPES for value in (*args, *(v for _, v in kwargs))
+        )
+        if not stable or self.asvar:
+            return super().render(context)
+        view_name = self.view_name.resolve(context)
+        url = _remembered_reverse(
+            view_name, args, kwargs, _current_app(context), get_script_prefix(), get_urlconf()
+        )
+        return conditional_escape(url) if context.autoescape else url
+
+
+def _current_app(context):
+    # As URLNode decides it: the request's current_app, else the resolved namespace.
+    request = getattr(context, "request", None)
+    try:
+        return request.current_app
+    except AttributeError:
+        try:
+            return request.resolver_match.namespace
+        except AttributeError:
+            return None
+
+
+@register.tag
+def url(parser, token):
+    node = defaulttags.url(parser, token)
+    node.__class__ = RememberingURLNode
+    return node
