@@ -32,6 +32,8 @@ API_HEADERS = {**BROWSER_HEADERS, "Accept": "application/json"}
 # Throttling stays on (its cost is part of every API request) but never answers 429.
 UNTHROTTLED = "1000000000/s"
 PAGE_CACHE_PAGES = ["home", "list", "list_50", "detail", "tag", "search"]
+# Rendered with nothing kept at all (FRAGMENT_CACHE=off too): the full cost of a page.
+COLD_RENDER_PAGES = ["list", "detail"]
 
 ANALYZE = """
 from django.db import connection
@@ -240,6 +242,21 @@ def measure_size(run, overrides, settings, folder):
         base = f"http://{off['GUNICORN_BIND']}"
         for name in PAGE_CACHE_PAGES:
             measurements[f"render_{name}"] = {
+                **_measure(base, paths[name], load, warmup),
+                "queries": queries[name],
+            }
+    finally:
+        server.stop(gunicorn)
+
+    cold = _env(
+        run["backend"], overrides, server.free_port(), PAGE_CACHE="off", FRAGMENT_CACHE="off"
+    )
+    queries = count_queries(cold, {name: paths[name] for name in COLD_RENDER_PAGES})
+    gunicorn = server.start_gunicorn(cold, folder / "gunicorn-nothing-kept.log")
+    try:
+        base = f"http://{cold['GUNICORN_BIND']}"
+        for name in COLD_RENDER_PAGES:
+            measurements[f"cold_{name}"] = {
                 **_measure(base, paths[name], load, warmup),
                 "queries": queries[name],
             }

@@ -10,7 +10,9 @@ from pathlib import Path
 
 FLOOR = "healthz"
 # name: what the row shows. Cached pages are the app as it is with PAGE_CACHE=on;
-# `render_*` are the same pages with PAGE_CACHE=off (the cost of rendering).
+# `render_*` are the same pages with PAGE_CACHE=off (the cost of rendering, as a
+# signed-in reader's pages are: with the parts kept per version, pages/kept.py);
+# `cold_*` with FRAGMENT_CACHE=off as well: nothing kept, every query run.
 ENDPOINTS = {
     "healthz": "/healthz (framework floor)",
     "static": "static file via whitenoise",
@@ -31,6 +33,8 @@ ENDPOINTS = {
     "render_detail": "detail, page cache off",
     "render_tag": "tag, page cache off",
     "render_search": "search, page cache off",
+    "cold_list": "list p1, nothing kept",
+    "cold_detail": "detail, nothing kept",
 }
 # (name, minimum ratio to /healthz) from the performance issue.
 RATIO_TARGETS = [
@@ -107,7 +111,7 @@ def targets(runs):
                     minimum,
                 )
             )
-        for name in ("render_detail", "render_list"):
+        for name in ("render_detail", "render_list", "cold_detail", "cold_list"):
             queries = measurements.get(name, {}).get("queries")
             verdicts.append(
                 _verdict(

@@ -4,6 +4,7 @@ Every article query starts from the visibility rule (`published()` / `visible_to
 every write goes through content/services.py.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -300,14 +301,19 @@ def _render_article(request, article, comment_form, status=200):
     scopes = [freshness.SITE, freshness.article_scope(article.slug)]
     site_version, article_version = freshness.content_versions(request, scopes).values()
     versions = f"{site_version}:{article_version}:{article.pk}"
-    if _reads_only_published(reader):
-        comments = kept(f"comments:{versions}", lambda: _comments(reader, article))
-    else:
-        comments = _comments(reader, article)
-    for comment in comments:
-        # What the reader may do with each comment decides which links it shows.
-        comment.viewer_can_edit = services.can_edit_comment(reader, comment)
-        comment.viewer_can_delete = services.can_delete_comment(reader, comment)
+
+    @functools.cache  # read by the template only if a visitor's copy is not kept
+    def comments():
+        if _reads_only_published(reader):
+            thread = kept(f"comments:{versions}", lambda: _comments(reader, article))
+        else:
+            thread = _comments(reader, article)
+        for comment in thread:
+            # What the reader may do with each comment decides which links it shows.
+            comment.viewer_can_edit = services.can_edit_comment(reader, comment)
+            comment.viewer_can_delete = services.can_delete_comment(reader, comment)
+        return thread
+
     liked = bookmarked = False
     if reader.is_authenticated:
         liked, bookmarked = reader_marks(reader, article)
@@ -334,6 +340,7 @@ def _render_article(request, article, comment_form, status=200):
         "article": article,
         # Names the kept parts of the page (the article, its author and neighbours).
         "site_version": site_version,
+        "article_version": article_version,
         "comments": comments,
         "comment_form": comment_form,
         "comment_max_length": COMMENT_MAX_LENGTH,
