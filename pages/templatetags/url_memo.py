@@ -36,28 +36,41 @@ class RememberingURLNode(defaulttags.URLNode):
     def render(self, context):
         args = tuple(arg.resolve(context) for arg in self.args)
         kwargs = tuple(sorted((k, v.resolve(context)) for k, v in self.kwargs.items()))
-        stable = all(
-            type(value) in STABLE_ARGUMENT_TYPES for value in (*args, *(v for _, v in kwargs))
+        stable = all(type(value) in STABLE_ARGUMENT_TYPES for value in args) and all(
+            type(value) in STABLE_ARGUMENT_TYPES for _, value in kwargs
         )
         if not stable or self.asvar:
             return super().render(context)
         view_name = self.view_name.resolve(context)
-        url = _remembered_reverse(
-            view_name, args, kwargs, _current_app(context), get_script_prefix(), get_urlconf()
-        )
+        url = _remembered_reverse(view_name, args, kwargs, *_reversing_state(context))
         return conditional_escape(url) if context.autoescape else url
 
 
-def _current_app(context):
-    # As URLNode decides it: the request's current_app, else the resolved namespace.
+def _reversing_state(context):
+    """(current app, script prefix, URLconf): what else decides what a name reverses to,
+    read once per request (reading them is a good part of the cost of a `{% url %}`)."""
     request = getattr(context, "request", None)
-    try:
-        return request.current_app
-    except AttributeError:
-        try:
-            return request.resolver_match.namespace
-        except AttributeError:
-            return None
+    if request is None:
+        return _current_app(request), get_script_prefix(), get_urlconf()
+    state = getattr(request, "_reversing_state", None)
+    if state is None:
+        state = request._reversing_state = (
+            _current_app(request),
+            get_script_prefix(),
+            get_urlconf(),
+        )
+    return state
+
+
+def _current_app(request):
+    # As URLNode decides it: the request's current_app, else the resolved namespace.
+    current_app = getattr(request, "current_app", _UNSET)
+    if current_app is _UNSET:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return current_app
+
+
+_UNSET = object()
 
 
 @register.tag
