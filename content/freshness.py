@@ -10,7 +10,10 @@ change itself:
 
 A cached answer records the versions it was made from and is served only while they
 are still the current ones. The versions live in the database, which every app server
-shares, so an edit through one server shows on the next request to any other.
+shares, so an edit through one server shows on the next request to any other. On
+PostgreSQL the database also pushes every new version to each process as it commits
+(content/pushed_versions.py, `CONTENT_VERSIONS_PUSH`), so most requests read them from
+memory; SQLite is read in process, as cheaply.
 
 Time changes one thing by itself: a scheduled article appears at its publication time.
 "site" carries that moment (`expires_at`); the first request after it replaces the
@@ -21,11 +24,13 @@ import contextlib
 import datetime
 import secrets
 
-from django.db import InterfaceError, OperationalError, connection
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from content import pushed_versions
 from content.models import Article, Comment, ContentVersion, Like, Tag, User
 
 SITE = "site"
@@ -40,15 +45,18 @@ def article_scope(slug):
 
 def replace(*scopes):
     """Give `scopes` new versions: everything cached from the old ones is out of date."""
-    ContentVersion.objects.bulk_create(
-        [
-            ContentVersion(scope=scope, version=secrets.randbits(63), expires_at=_expiry(scope))
-            for scope in scopes
-        ],
-        update_conflicts=True,
-        unique_fields=["scope"],
-        update_fields=["version", "expires_at"],
-    )
+    rows = [
+        ContentVersion(scope=scope, version=secrets.randbits(63), expires_at=_expiry(scope))
+        for scope in scopes
+    ]
+    with transaction.atomic(savepoint=False):
+        ContentVersion.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["scope"],
+            update_fields=["version", "expires_at"],
+        )
+        pushed_versions.announce([(row.scope, row.version, row.expires_at) for row in rows])
 
 
 def _expiry(scope):
@@ -61,26 +69,40 @@ def current(scopes):
     """{scope: version} as of now for `scopes` (None for one never changed), and the
     moment the first of them expires (None: only a change will replace them).
 
-    The hot path of every cached answer: one indexed read by primary key, in SQL of its
-    own because building the same query through the ORM costs several times more."""
+    The hot path of every cached answer. With the push on, from memory when this
+    process holds them all (content/pushed_versions.py); else one indexed read by
+    primary key, in SQL of its own because building the same query through the ORM
+    costs several times more."""
+    token = None
+    if settings.CONTENT_VERSIONS_PUSH and not connection.in_atomic_block:
+        pushed, token = pushed_versions.lookup(scopes)
+        if pushed is not None:
+            versions, expires_at = _versions_and_expiry(scopes, pushed)
+            if expires_at is None or expires_at > timezone.now():
+                return versions, expires_at
     placeholders = ", ".join(["%s"] * len(scopes))
     sql = (
         f"SELECT scope, version, expires_at FROM {ContentVersion._meta.db_table} "  # noqa: S608 (names are ours, values are parameters)
         f"WHERE scope IN ({placeholders})"
     )
-    rows = _first_query_of_the_request(sql, list(scopes))
-    versions = dict.fromkeys(scopes)
-    expiries = []
-    for scope, version, expires_at in rows:
-        versions[scope] = version
-        if expires_at is not None:
-            # SQLite hands back naive UTC; PostgreSQL an aware datetime.
-            expiries.append(expires_at.replace(tzinfo=datetime.UTC))
-    expires_at = min(expiries, default=None)
+    rows = {
+        # SQLite hands back naive UTC; PostgreSQL an aware datetime.
+        scope: (version, expires_at and expires_at.replace(tzinfo=datetime.UTC))
+        for scope, version, expires_at in _first_query_of_the_request(sql, list(scopes))
+    }
+    read = [rows.get(scope, (None, None)) for scope in scopes]
+    versions, expires_at = _versions_and_expiry(scopes, read)
     if expires_at is not None and expires_at <= timezone.now():
         # A scheduled article has just come out: a new version, and the next moment.
-        replace(*(scope for scope, *_ in rows if scope == SITE))
+        replace(*(scope for scope in rows if scope == SITE))
         return current(scopes)
+    pushed_versions.remember(token, dict(zip(scopes, read, strict=True)))
+    return versions, expires_at
+
+
+def _versions_and_expiry(scopes, entries):
+    versions = {scope: version for scope, (version, _) in zip(scopes, entries, strict=True)}
+    expires_at = min((expiry for _, expiry in entries if expiry is not None), default=None)
     return versions, expires_at
 
 
@@ -99,8 +121,10 @@ def _first_query_of_the_request(sql, params):
 
     With CONN_HEALTH_CHECKS, Django checks a connection kept from an earlier request
     with a query of its own before the first real one: on PostgreSQL a second round trip
-    for every cached answer. Here that first real query is the check: if the database
-    dropped the connection, it is closed and the query runs once more on a new one."""
+    for every answer that reads the versions. Here that first real query is the check: if
+    the database dropped the connection, it is closed and the query runs once more on a
+    new one. (An answer whose versions were pushed makes no query; Django's own check
+    runs before the first query of a request that makes one.)"""
     checking = (
         connection.health_check_enabled
         and not connection.health_check_done

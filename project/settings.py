@@ -166,6 +166,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# On PostgreSQL, each process keeps the content versions the database pushes to it
+# (LISTEN/NOTIFY, content/pushed_versions.py), so a visitor's cached answer makes no
+# query. SQLite reads them in process, which costs about as little.
+_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
+CONTENT_VERSIONS_PUSH = env.bool("CONTENT_VERSIONS_PUSH", default=_POSTGRESQL)
+if CONTENT_VERSIONS_PUSH and not _POSTGRESQL:
+    raise ImproperlyConfigured(
+        "CONTENT_VERSIONS_PUSH needs PostgreSQL (LISTEN/NOTIFY); turn it off for this database"
+    )
+
 # --- Cache and sessions ------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")

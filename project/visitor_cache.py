@@ -4,8 +4,9 @@ A visitor's request (GET or HEAD with no session cookie, no Authorization header
 pending message) gets the same answer as every other visitor's. For one, to a view
 marked with `visitor_cache` (pages/urls.py, api/urls.py), `VisitorCacheMiddleware`
 
-1. reads the versions of what it shows (one query by primary key) and makes the ETag
-   from them, the request and the release, so a 304 costs no rendering;
+1. reads the versions of what it shows (pushed to this process on PostgreSQL, else one
+   query by primary key) and makes the ETag from them, the request and the release, so
+   a 304 costs no rendering;
 2. answers from this process's copy made from those same versions, when it has one
    (`PAGE_CACHE`; the copies are per process because a body fetched from Redis would
    cost a second round trip, while being current is decided by the shared versions);

@@ -43,11 +43,26 @@ def _fast_password_hashing(settings):
 def _fresh_cache():
     from django.core.cache import caches
 
+    from content import pushed_versions
+
+    # The versions pushed to this process go with its caches: a transactional test's
+    # flush empties the table behind the listener's back.
+    pushed_versions.forget_all()
     for cache in caches.all():
         cache.clear()
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, and no listener of pushed versions left on it when it is
+    dropped (PostgreSQL refuses to drop a database someone is connected to)."""
+    from content import pushed_versions
+
+    yield
+    pushed_versions.stop()
 
 
 @pytest.fixture

@@ -135,6 +135,33 @@ def test_postgres_url_selects_psycopg_with_persistent_connections():
     ]
 
 
+@pytest.mark.parametrize(
+    ("env", "pushed"),
+    [
+        ({"DATABASE_URL": "postgres://gazette@db.example:5432/gazette"}, True),
+        (
+            {
+                "DATABASE_URL": "postgres://gazette@db.example:5432/gazette",
+                "CONTENT_VERSIONS_PUSH": "off",
+            },
+            False,
+        ),
+        ({}, False),
+    ],
+)
+def test_content_versions_are_pushed_on_postgresql(env, pushed):
+    result = settings_in_subprocess({"DJANGO_DEBUG": "on", **env}, "settings.CONTENT_VERSIONS_PUSH")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) is pushed
+
+
+def test_pushing_content_versions_on_sqlite_stops_start_up():
+    result = settings_in_subprocess({"DJANGO_DEBUG": "on", "CONTENT_VERSIONS_PUSH": "on"})
+
+    assert result.returncode != 0
+    assert "CONTENT_VERSIONS_PUSH needs PostgreSQL" in result.stderr
+
+
 def test_the_test_run_uses_the_database_and_cache_it_was_given():
     # make test's second run must really exercise PostgreSQL and Redis.
     expected_database = (

@@ -79,7 +79,9 @@ def test_a_visitor_page_seen_before_costs_one_query(client, django_assert_num_qu
     url = urls(fill(3)[1])[page]
     first = client.get(url)
 
-    # Whether the kept copy is current: the content versions, nothing else.
+    # Whether the kept copy is current: the content versions, nothing else. (Inside
+    # the test's transaction they are read from the database, on PostgreSQL too; pushed
+    # to the process, they cost none: tests/test_pushed_versions.py.)
     with django_assert_num_queries(1):
         again = client.get(url)
     with django_assert_num_queries(1):
