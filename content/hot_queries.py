@@ -10,6 +10,7 @@ from django.db import connection
 
 from content import freshness
 from content.models import Article, Comment, ContentVersion, Like, Tag, published_authors
+from content.search import search_articles
 
 
 def hot_queries():
@@ -21,12 +22,17 @@ def hot_queries():
     tag = Tag.objects.in_use().order_by("-article_count").first()
     published = Article.objects.published().for_listing()
     listing = published.newest_first()
+    # As `make bench` searches: the longest word of the newest article's title.
+    word = max(article.title.split(), key=len).strip(".,:;!?'\"")
+    search = search_articles(published, word)
     return [
         ("content versions", ContentVersion.objects.filter(scope__in=[freshness.SITE])),
         ("featured", listing.filter(is_featured=True)[:3]),
         ("list, page 1", listing[:20]),
         ("list, page 50", listing[980:1000]),
         ("list count", published.values("pk")),
+        ("search, page 1", search[:20]),
+        ("search count", search.order_by().values("pk")),
         ("tag page", listing.filter(tags=tag)[:20]),
         ("author page", listing.filter(author=article.author)[:20]),
         ("author profile", published_authors().filter(username=article.author.username)),

@@ -310,6 +310,46 @@ class Article(models.Model):
         return self.seo_description or self.summary
 
 
+class FullTextField(models.TextField):
+    """An FTS5 table's hidden column named after the table: the left side of `MATCH`
+    (the `matches` lookup) and the first argument of its ranking function, bm25()."""
+
+
+@FullTextField.register_lookup
+class Matches(models.Lookup):
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class ArticleSearchIndex(models.Model):
+    """SQLite only: the full-text index of the articles' title, summary and body, as the
+    view `article_search` over the FTS5 table `article_fts` (migration 0008), which
+    triggers on content_article keep up to date. content/search.py reaches it from
+    articles as `search_index`. PostgreSQL has neither; it searches a column of
+    content_article instead."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="article_id",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_index",
+    )
+    document = FullTextField()
+
+    class Meta:
+        managed = False
+        db_table = "article_search"
+
+    def __str__(self):
+        return f"Search index of article {self.article_id}"
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         """Comments every reader may see: not hidden, on a published article."""

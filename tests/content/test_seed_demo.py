@@ -9,7 +9,9 @@ from django.utils import timezone
 from content import demo
 from content.markdown import render_markdown
 from content.models import Article, Bookmark, Comment, Like, Tag, User
+from content.search import search_articles
 from tests.factories import ArticleFactory, UserFactory
+from tests.search_index import assert_the_index_holds_exactly_the_articles
 
 SMALL = {"articles": 30, "comments": 40}
 CONTENT = ("slug", "title", "summary", "body", "body_html", "author__username")
@@ -146,6 +148,20 @@ def test_reset_leaves_the_same_counts_as_a_fresh_seed_and_no_stale_demo_objects(
         assert not model.objects.filter(pk__in=pks).exists()
     demo_articles = Article.objects.exclude(pk=real_article.pk)
     assert set(demo_articles.values_list(*CONTENT)) == fresh_content
+
+
+def test_articles_seeded_in_bulk_are_searchable_and_the_index_stays_exact(db):
+    seed()
+    assert_the_index_holds_exactly_the_articles()
+    newest = Article.objects.published().newest_first().first()
+    word = max(newest.title.split(), key=len).strip(".,:;!?'\"")
+
+    assert newest in search_articles(Article.objects.published(), word)
+
+    seed(articles=45)
+    assert_the_index_holds_exactly_the_articles()
+    seed(reset=True)
+    assert_the_index_holds_exactly_the_articles()
 
 
 def test_body_html_is_the_rendered_body_for_every_seeded_article(db):
