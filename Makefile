@@ -16,6 +16,9 @@ export CHROMIUM
 # The scale-path run of `make test`: real PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist workers for the two main runs: one per core of the 2-core machine; each
+# worker has its own test database and Redis database (tests/conftest.py). 0: in process.
+TEST_WORKERS ?= 2
 # The operations tests (tests/ops/): a PostgreSQL database they create and drop, and a
 # Redis database they flush, both shared by two gunicorn instances.
 TEST_OPS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette_ops
@@ -124,14 +127,14 @@ outdated: install
 	$(BIN)/python .ci/outdated.py
 
 test-sqlite: install test-tools
-	$(BIN)/pytest --ignore=tests/quality --ignore=tests/ops
+	$(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/quality --ignore=tests/ops
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
 # service fails the build instead of being skipped.
 test-postgres: install test-tools
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		echo "== PostgreSQL + Redis run =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest --ignore=tests/quality --ignore=tests/ops; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/quality --ignore=tests/ops; \
 	else \
 		echo "== PostgreSQL or Redis not reachable on 127.0.0.1: PostgreSQL + Redis run skipped (CI=true makes it mandatory) =="; \
 	fi

@@ -1,6 +1,27 @@
+import os
+import urllib.parse
+
 import pytest
 
 from tests.factories import StaffFactory, UserFactory
+
+REDIS_DATABASES = 16
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (`make test` runs two workers), each worker gets a Redis
+    database of its own, as pytest-django gives it a database of its own: a test empties
+    the cache, and must not empty the other worker's in the middle of its test.
+    Worker N uses the configured database number minus N."""
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if not worker or not cache["BACKEND"].endswith("RedisCache"):
+        return
+    url = urllib.parse.urlsplit(cache["LOCATION"])
+    number = int(url.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    cache["LOCATION"] = url._replace(path=f"/{number % REDIS_DATABASES}").geturl()
 
 
 @pytest.hookimpl(trylast=True)
