@@ -41,3 +41,28 @@ def kept_many(keys, make_missing):
         store.set_many(made, KEPT_TIMEOUT)
         found.update(made)
     return found
+
+
+class KeptIds:
+    """A page of a list of articles, as its query and the key its ids are kept under:
+    which articles a page of a public list shows, and in what order, changes only with
+    the site's version, which the key names. `article_cards` reads the ids from here and
+    the cards from their own keys, so a page seen before runs no query for them."""
+
+    def __init__(self, queryset, key):
+        self.queryset, self.key = queryset, key
+
+    def ids(self):
+        return kept(
+            f"ids:{self.key}",
+            lambda: list(self.queryset.prefetch_related(None).values_list("pk", flat=True)),
+        )
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __len__(self):
+        return len(self.ids())
+
+    def __bool__(self):
+        return bool(self.ids())

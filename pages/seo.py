@@ -34,6 +34,9 @@ class PageMeta:
     structured_data: list = field(default_factory=list)
     alternates: list = field(default_factory=list)  # (type, title, href) beyond the site feeds
     json_url: str = ""  # the same data in the JSON API
+    # Names the versions of content the head shows, when base.html may keep it rendered
+    # (pages/kept.py): nothing in it may depend on the reader.
+    head_key: str = ""
 
     @property
     def full_title(self):

@@ -33,7 +33,7 @@ from content.models import (
 from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import CommentForm
-from pages.kept import kept
+from pages.kept import KeptIds, kept
 
 ARTICLES_PER_PAGE = 20
 # A remembered count is keyed by the site's version, so this only bounds memory.
@@ -56,11 +56,18 @@ class RememberedCountPaginator(Paginator):
 
     def __init__(self, queryset, per_page, *, count_key, site_version):
         super().__init__(queryset, per_page)
-        self.count_key = f"count:{site_version}:{count_key}"
+        self.list_key = f"{site_version}:{count_key}"
 
     @cached_property
     def count(self):
-        return cache.get_or_set(self.count_key, self.object_list.count, COUNT_TIMEOUT)
+        return cache.get_or_set(f"count:{self.list_key}", self.object_list.count, COUNT_TIMEOUT)
+
+    def page(self, number):
+        # Which articles a page shows changes with the site's version too: their ids
+        # are kept with it (pages/kept.py).
+        page = super().page(number)
+        page.object_list = KeptIds(page.object_list, f"{self.list_key}:{page.number}")
+        return page
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_key=None):
@@ -84,6 +91,7 @@ def home(request):
     published = Article.objects.published().for_listing().newest_first()
     # The list's first page, counted as the list counts it: "more" continues at page 2.
     latest = paginate(request, published, count_key="articles")
+    site_version = freshness.content_versions(request, [freshness.SITE])[freshness.SITE]
     meta = seo.PageMeta(
         title=settings.SITE_NAME,
         description=SITE_DESCRIPTION,
@@ -97,7 +105,9 @@ def home(request):
         {
             "meta": meta,
             # Queries, not lists: the cards kept from earlier renders need only their ids.
-            "featured": published.filter(is_featured=True)[:FEATURED_COUNT],
+            "featured": KeptIds(
+                published.filter(is_featured=True)[:FEATURED_COUNT], f"{site_version}:featured"
+            ),
             "articles": latest.object_list,
             "list_api_url": list_api_url(),
             "more_url": seo.page_url(reverse("pages:article-list"), 2)
@@ -317,22 +327,10 @@ def _render_article(request, article, comment_form, status=200):
     liked = bookmarked = False
     if reader.is_authenticated:
         liked, bookmarked = reader_marks(reader, article)
-    path = article.get_absolute_url()
-    crumbs = [
-        ("Home", reverse("pages:home")),
-        ("Articles", reverse("pages:article-list")),
-        (article.title, path),
-    ]
-    meta = seo.PageMeta(
-        title=article.title,
-        description=article.description,
-        canonical_path=path,
-        og_type="article",
-        json_url=reverse("api:article-detail", args=[article.slug]),
-        image_url=seo.absolute_url(article.cover_image.url) if article.cover_image else "",
-        image_alt=article.cover_alt,
-        noindex=not article.is_published,
-        structured_data=[seo.article_data(article), seo.breadcrumb_data(crumbs)],
+    # The same for every reader of this version of the article: made once.
+    meta, crumbs = kept(
+        f"meta:{site_version}:{article.pk}",
+        lambda: _article_meta(article, head_key=f"article:{site_version}:{article.pk}"),
     )
     context = {
         "meta": meta,
@@ -352,6 +350,29 @@ def _render_article(request, article, comment_form, status=200):
         **kept(f"neighbours:{site_version}:{article.pk}", lambda: _neighbours(article)),
     }
     return render(request, "pages/article_detail.html", context, status=status)
+
+
+def _article_meta(article, head_key):
+    """(PageMeta, breadcrumbs) of the article's page."""
+    path = article.get_absolute_url()
+    crumbs = [
+        ("Home", reverse("pages:home")),
+        ("Articles", reverse("pages:article-list")),
+        (article.title, path),
+    ]
+    meta = seo.PageMeta(
+        title=article.title,
+        description=article.description,
+        canonical_path=path,
+        og_type="article",
+        json_url=reverse("api:article-detail", args=[article.slug]),
+        image_url=seo.absolute_url(article.cover_image.url) if article.cover_image else "",
+        image_alt=article.cover_alt,
+        noindex=not article.is_published,
+        structured_data=[seo.article_data(article), seo.breadcrumb_data(crumbs)],
+        head_key=head_key,
+    )
+    return meta, crumbs
 
 
 def _comments(reader, article):

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from content import freshness
 from content.models import Article
-from pages.kept import kept, kept_many
+from pages.kept import KeptIds, kept, kept_many
 
 register = template.Library()
 
@@ -25,9 +25,10 @@ def article_cards(context, articles):
     """The cards of `articles` (a query, or articles already loaded), in order: a list
     of HTML.
 
-    Given a query (a page of a list), it first asks only for the ids, and loads just the
-    articles whose cards are not kept: a list seen before costs one narrow query instead
-    of twenty articles with their authors and tags."""
+    Given a query (a page of a list), it first asks only for the ids (or finds them
+    kept, for a page of a public list), and loads just the articles whose cards are not
+    kept: a list seen before costs at most one narrow query instead of twenty articles
+    with their authors and tags."""
     site_version = freshness.content_versions(context["request"], [freshness.SITE])[freshness.SITE]
 
     def card_key(pk):
@@ -35,9 +36,10 @@ def article_cards(context, articles):
 
     if articles is None:  # the list's empty form, for the scripts
         return []
-    if isinstance(articles, QuerySet) and settings.FRAGMENT_CACHE:
-        ids = list(articles.prefetch_related(None).values_list("pk", flat=True))
-        loaded = {}
+    if isinstance(articles, KeptIds) and settings.FRAGMENT_CACHE:
+        ids, loaded = articles.ids(), {}
+    elif isinstance(articles, QuerySet) and settings.FRAGMENT_CACHE:
+        ids, loaded = list(articles.prefetch_related(None).values_list("pk", flat=True)), {}
     else:
         loaded = {article.pk: article for article in articles}
         ids = list(loaded)

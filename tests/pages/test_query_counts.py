@@ -30,9 +30,9 @@ BUDGETS = {
     "rss": 3,
 }
 # Rendered again with the same content: what is kept per version (pages/kept.py) is
-# not read again. The versions, plus the page's ids for a list (and the tag or author
-# it lists); the article page needs nothing else.
-RENDERED_AGAIN = {"home": 3, "list": 2, "tag": 3, "author": 3, "search": 2, "detail": 1}
+# not read again, a public list's ids included. The versions, and the tag or author a
+# page lists; nothing else.
+RENDERED_AGAIN = {"home": 1, "list": 1, "tag": 2, "author": 2, "search": 1, "detail": 1}
 SIGNED_IN_EXTRA = {"detail": 4}
 SIGNED_IN_BASE = 2
 
