@@ -289,7 +289,8 @@ def _visible_article(request, slug):
         scopes = [freshness.SITE, freshness.article_scope(slug)]
         site_version = freshness.content_versions(request, scopes)[freshness.SITE]
         article = kept(
-            f"article:{site_version}:{slug}",
+            # A slug may be long; the key stays short (and memcached-safe).
+            f"article:{site_version}:{hashlib.blake2b(slug.encode(), digest_size=16).hexdigest()}",
             lambda: Article.objects.published().with_author_and_tags().filter(slug=slug).first(),
         )
         if article is None:
