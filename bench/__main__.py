@@ -127,15 +127,16 @@ def main():
 
 def measure_backend(backend, settings, folder):
     """Every data size on one back end; returns the runs."""
-    overrides = backend_overrides(backend, settings)
-    if overrides is None:
-        return []
-    env = _env(backend, overrides, server.free_port())
-    print(f"== {backend}: migrate, collectstatic ==", flush=True)
-    server.manage("migrate", "--noinput", env=env)
-    server.manage("collectstatic", "--noinput", env=env)
     runs = []
     for size in settings["articles"]:
+        overrides = backend_overrides(backend, settings, size)
+        if overrides is None:
+            return runs
+        env = _env(backend, overrides, server.free_port())
+        print(f"== {backend}, {size:,} articles: migrate, collectstatic ==", flush=True)
+        server.manage("migrate", "--noinput", env=env)
+        if not runs:
+            server.manage("collectstatic", "--noinput", env=env)
         print(f"== {backend}: seed_demo --articles {size} ==", flush=True)
         server.manage("seed_demo", "--articles", str(size), env=env)
         # Fresh statistics for the planner, and the vacuum PostgreSQL's autovacuum would
@@ -151,9 +152,11 @@ def measure_backend(backend, settings, folder):
     return runs
 
 
-def backend_overrides(backend, settings):
-    """The environment of a back end, or None when its services do not answer."""
-    data = DATA / backend
+def backend_overrides(backend, settings, size):
+    """The environment of a back end with a database of `size` articles (one database per
+    size, kept between runs, since seed_demo only adds articles), or None when its
+    services do not answer."""
+    data = DATA / backend / str(size)
     data.mkdir(parents=True, exist_ok=True)
     common = {"STATIC_ROOT": DATA / "static"}
     if backend == "sqlite":
@@ -163,12 +166,10 @@ def backend_overrides(backend, settings):
         if not all(_answers(address.hostname, address.port) for address in addresses):
             print("== PostgreSQL or Redis not reachable: PostgreSQL + Redis run skipped ==")
             return None
-        _create_database(settings["database_url"])
-        return {
-            **common,
-            "DATABASE_URL": settings["database_url"],
-            "REDIS_URL": settings["redis_url"],
-        }
+        address = urllib.parse.urlsplit(settings["database_url"])
+        database_url = urllib.parse.urlunsplit(address._replace(path=f"{address.path}_{size}"))
+        _create_database(database_url)
+        return {**common, "DATABASE_URL": database_url, "REDIS_URL": settings["redis_url"]}
     raise server.ServerError(f"unknown back end {backend!r} in BENCH_BACKENDS (sqlite, postgres)")
 
 
@@ -235,28 +236,25 @@ def measure_size(run, overrides, settings, folder):
     finally:
         server.stop(gunicorn)
 
-    off = _env(run["backend"], overrides, server.free_port(), PAGE_CACHE="off")
-    queries = count_queries(off, {name: paths[name] for name in PAGE_CACHE_PAGES})
-    gunicorn = server.start_gunicorn(off, folder / "gunicorn-page-cache-off.log")
-    try:
-        base = f"http://{off['GUNICORN_BIND']}"
-        for name in PAGE_CACHE_PAGES:
-            measurements[f"render_{name}"] = {
-                **_measure(base, paths[name], load, warmup),
-                "queries": queries[name],
-            }
-    finally:
-        server.stop(gunicorn)
+    # The render cost as signed-in readers' pages have it, then with nothing kept at all.
+    rendered = {"PAGE_CACHE": "off"}
+    loads = (load, warmup)
+    measure_rendered(run, overrides, paths, PAGE_CACHE_PAGES, "render", rendered, folder, loads)
+    nothing_kept = {**rendered, "FRAGMENT_CACHE": "off"}
+    measure_rendered(run, overrides, paths, COLD_RENDER_PAGES, "cold", nothing_kept, folder, loads)
 
-    cold = _env(
-        run["backend"], overrides, server.free_port(), PAGE_CACHE="off", FRAGMENT_CACHE="off"
-    )
-    queries = count_queries(cold, {name: paths[name] for name in COLD_RENDER_PAGES})
-    gunicorn = server.start_gunicorn(cold, folder / "gunicorn-nothing-kept.log")
+
+def measure_rendered(run, overrides, paths, names, prefix, settings, folder, loads):
+    """`names`' pages under gunicorn with `settings`, as `<prefix>_<name>` rows with their
+    query counts; `loads` is (measured, warm-up)."""
+    load, warmup = loads
+    env = _env(run["backend"], overrides, server.free_port(), **settings)
+    queries = count_queries(env, {name: paths[name] for name in names})
+    gunicorn = server.start_gunicorn(env, folder / f"gunicorn-{prefix}.log")
     try:
-        base = f"http://{cold['GUNICORN_BIND']}"
-        for name in COLD_RENDER_PAGES:
-            measurements[f"cold_{name}"] = {
+        base = f"http://{env['GUNICORN_BIND']}"
+        for name in names:
+            run["measurements"][f"{prefix}_{name}"] = {
                 **_measure(base, paths[name], load, warmup),
                 "queries": queries[name],
             }
@@ -290,8 +288,8 @@ def count_queries(env, paths):
 
 def gunicorn_matrix(settings, folder):
     """/healthz and home for each workers × threads combination, SQLite, smallest size."""
-    overrides = backend_overrides("sqlite", settings)
     size = min(settings["articles"])
+    overrides = backend_overrides("sqlite", settings, size)
     env = _env("sqlite", overrides, server.free_port())
     server.manage("migrate", "--noinput", env=env)
     server.manage("collectstatic", "--noinput", env=env)

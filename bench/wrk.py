@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCRIPT = Path(__file__).with_name("wrk_report.lua")
-# Readers' browsers accept gzip; whitenoise and nginx answer with their compressed copies.
-HEADERS = ["Accept-Encoding: gzip"]
+# Unless the caller says otherwise: readers' browsers accept gzip; whitenoise and nginx
+# answer with their compressed copies.
+HEADERS = ("Accept-Encoding: gzip",)
 
 
 class WrkError(RuntimeError):
@@ -30,7 +31,7 @@ def wrk_path():
     return path
 
 
-def measure(url, load, *, etag=None, headers=()):
+def measure(url, load, *, etag=None, headers=None):
     """Load `url` for `load.duration` seconds; return requests per second, latency
     percentiles in milliseconds and the raw counts. Raise WrkError on any error."""
     if not url.startswith("http://127.0.0.1:"):
@@ -43,7 +44,8 @@ def measure(url, load, *, etag=None, headers=()):
         "--timeout=5s",
         f"--script={SCRIPT}",
     ]
-    for header in (*HEADERS, *headers):
+    # One value per header: wrk keeps the last of two with the same name.
+    for header in HEADERS if headers is None else headers:
         command += ["--header", header]
     env = {**os.environ, "BENCH_IF_NONE_MATCH": etag or ""}
     result = subprocess.run(  # noqa: S603 - wrk with arguments from this module

@@ -67,6 +67,16 @@ def other_connection():
     return psycopg.connect(**params, autocommit=True)
 
 
+def listener_pid(database):
+    """The PostgreSQL backend of this process's listener."""
+    (pid,) = database.execute(
+        "SELECT pid FROM pg_stat_activity"
+        " WHERE application_name = %s AND datname = current_database()",
+        [pushed_versions.LISTENER_NAME],
+    ).fetchone()
+    return pid
+
+
 def site_version():
     with connection.cursor() as cursor:
         cursor.execute("SELECT version FROM content_contentversion WHERE scope = 'site'")
@@ -149,11 +159,7 @@ def test_a_lost_listener_falls_back_to_the_database_and_listens_again(
         client.get(url)
 
     with other_connection() as database:
-        (lost,) = database.execute(
-            "SELECT pid FROM pg_stat_activity"
-            " WHERE application_name = %s AND datname = current_database()",
-            [pushed_versions.LISTENER_NAME],
-        ).fetchone()
+        lost = listener_pid(database)
         database.execute("SELECT pg_terminate_backend(%s, 5000)", [lost])
         # A change the lost listener cannot hear of.
         database.execute("UPDATE content_contentversion SET version = version + 1")
@@ -164,12 +170,7 @@ def test_a_lost_listener_falls_back_to_the_database_and_listens_again(
     with django_assert_num_queries(0):
         client.get(url)
     with other_connection() as database:
-        (listener,) = database.execute(
-            "SELECT pid FROM pg_stat_activity"
-            " WHERE application_name = %s AND datname = current_database()",
-            [pushed_versions.LISTENER_NAME],
-        ).fetchone()
-    assert listener != lost
+        assert listener_pid(database) != lost
 
 
 def test_a_read_that_raced_a_notification_is_not_kept(site, listening):
