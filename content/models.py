@@ -66,6 +66,13 @@ def can_moderate_comments(user):
     return user.is_active and user.is_staff and user.has_perm("content.change_comment")
 
 
+def reads_only_public_content(user):
+    """Whether `user` reads what every visitor reads: published articles and visible
+    comments (`visible_to`). Only active staff may see more, so what such a reader sees
+    may be kept and shared (pages/kept.py)."""
+    return not (user.is_authenticated and user.is_active and user.is_staff)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles every reader may see: published, and their publication time has come."""
@@ -74,7 +81,7 @@ class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may read: published articles, plus drafts and scheduled articles
         to staff who may change them (Editors: all; Authors: their own)."""
-        if user.is_authenticated and user.is_active and user.is_staff:
+        if not reads_only_public_content(user):
             if can_change_any_article(user):
                 return self.all()
             if user.has_perm("content.change_article"):

@@ -61,8 +61,5 @@ class KeptIds:
     def __iter__(self):
         return iter(self.queryset)
 
-    def __len__(self):
+    def __len__(self):  # Page's own length
         return len(self.ids())
-
-    def __bool__(self):
-        return bool(self.ids())

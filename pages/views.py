@@ -29,6 +29,7 @@ from content.models import (
     Tag,
     published_authors,
     reader_marks,
+    reads_only_public_content,
 )
 from content.search import normalize_query, search_articles
 from pages import seo
@@ -283,7 +284,7 @@ def article_detail(request, slug):
 
 
 def _visible_article(request, slug):
-    if _reads_only_published(request.user):
+    if reads_only_public_content(request.user):
         # What everyone sees, kept per version of the site (pages/kept.py).
         # Both versions the page needs, in one read.
         scopes = [freshness.SITE, freshness.article_scope(slug)]
@@ -301,12 +302,6 @@ def _visible_article(request, slug):
     )
 
 
-def _reads_only_published(user):
-    # Only staff may see more than what is published (`visible_to`): articles in the
-    # making, hidden comments.
-    return not (user.is_authenticated and user.is_staff)
-
-
 def _render_article(request, article, comment_form, status=200):
     reader = request.user
     scopes = [freshness.SITE, freshness.article_scope(article.slug)]
@@ -315,7 +310,7 @@ def _render_article(request, article, comment_form, status=200):
 
     @functools.cache  # read by the template only if a visitor's copy is not kept
     def comments():
-        if _reads_only_published(reader):
+        if reads_only_public_content(reader):
             thread = kept(f"comments:{versions}", lambda: _comments(reader, article))
         else:
             thread = _comments(reader, article)

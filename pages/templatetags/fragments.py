@@ -64,19 +64,12 @@ def article_cards(context, articles):
 def comment_item(context, comment, article):
     scopes = [freshness.SITE, freshness.article_scope(article.slug)]
     versions = freshness.content_versions(context["request"], scopes)
-    key = ":".join(
-        map(
-            str,
-            (
-                "comment",
-                *(versions[scope] for scope in scopes),
-                comment.pk,
-                # What the reader may do with it (their own, within the edit window;
-                # moderators).
-                bool(getattr(comment, "viewer_can_edit", False)),
-                bool(getattr(comment, "viewer_can_delete", False)),
-            ),
-        )
+    # What the reader may do with it is in the key: their own, within the edit window;
+    # moderators.
+    key = (
+        f"comment:{versions[scopes[0]]}:{versions[scopes[1]]}:{comment.pk}"
+        f":{bool(getattr(comment, 'viewer_can_edit', False))}"
+        f":{bool(getattr(comment, 'viewer_can_delete', False))}"
     )
     html = kept(key, lambda: str(_render("components/comment.html", {"comment": comment})))
     return mark_safe(html)  # noqa: S308 (rendered from our template, auto-escaped)
