@@ -1,8 +1,10 @@
-"""`{% url %}` remembers what it reversed (pages/templatetags/url_memo.py), and answers
-exactly what Django's own tag would."""
+"""`{% url %}` and `{% static %}` remember what they made (pages/templatetags/url_memo.py,
+static_memo.py), and answer exactly what Django's own tags would."""
 
 import pytest
 from django.template import Context, Template
+from django.templatetags.static import static as djangos_static
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from tests.factories import TagFactory
@@ -51,3 +53,32 @@ def test_other_arguments_are_reversed_afresh():
 def test_an_unknown_name_still_fails():
     with pytest.raises(NoReverseMatch):
         render("{% url 'pages:no-such-page' %}")
+
+
+def test_a_new_urlconf_is_followed_by_every_remembered_address():
+    template = Template("{% url 'pages:article-list' %} {% url 'pages:tag-detail' 'ports' %}")
+    assert template.render(Context()) == "/articles/ /tags/ports/"
+
+    with override_settings(ROOT_URLCONF="tests.pages.moved_urls"):
+        assert template.render(Context()) == "/moved/articles/ /moved/tags/ports/"
+
+    assert template.render(Context()) == "/articles/ /tags/ports/"
+
+
+def test_static_answers_as_djangos_own():
+    source = "{% load static_memo %}{% static 'css/site.css' %}|{% static name %}"
+    assert render(source, name="js/main.js") == (
+        djangos_static("css/site.css") + "|" + djangos_static("js/main.js")
+    )
+
+
+def test_static_follows_a_new_static_url():
+    template = Template("{% load static_memo %}{% static 'css/site.css' %}")
+    before = template.render(Context())
+
+    with override_settings(STATIC_URL="/assets/"):
+        moved = template.render(Context())
+        assert moved == djangos_static("css/site.css")
+        assert moved.startswith("/assets/")
+
+    assert template.render(Context()) == before
