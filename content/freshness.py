@@ -13,7 +13,8 @@ are still the current ones. The versions live in the database, which every app s
 shares, so an edit through one server shows on the next request to any other. On
 PostgreSQL the database also pushes every new version to each process as it commits
 (content/pushed_versions.py, `CONTENT_VERSIONS_PUSH`), so most requests read them from
-memory; SQLite is read in process, as cheaply.
+memory. On SQLite each connection keeps what it read while the database file is
+unchanged, which SQLite itself tells (`_unchanged_sqlite`).
 
 Time changes one thing by itself: a scheduled article appears at its publication time.
 "site" carries that moment (`expires_at`); the first request after it replaces the
@@ -69,17 +70,20 @@ def current(scopes):
     """{scope: version} as of now for `scopes` (None for one never changed), and the
     moment the first of them expires (None: only a change will replace them).
 
-    The hot path of every cached answer. With the push on, from memory when this
-    process holds them all (content/pushed_versions.py); else one indexed read by
-    primary key, in SQL of its own because building the same query through the ORM
-    costs several times more."""
-    token = None
+    The hot path of every cached answer. From memory when this process holds them all
+    (pushed on PostgreSQL, content/pushed_versions.py; kept on SQLite while nothing
+    was committed, `_unchanged_sqlite`); else one indexed read by primary key, in SQL
+    of its own because building the same query through the ORM costs several times
+    more."""
+    token = sqlite_stamp = kept = None
     if settings.CONTENT_VERSIONS_PUSH and not connection.in_atomic_block:
-        pushed, token = pushed_versions.lookup(scopes)
-        if pushed is not None:
-            versions, expires_at = _versions_and_expiry(scopes, pushed)
-            if expires_at is None or expires_at > timezone.now():
-                return versions, expires_at
+        kept, token = pushed_versions.lookup(scopes)
+    elif connection.vendor == "sqlite" and (sqlite_stamp := _unchanged_sqlite.stamp()):
+        kept = _unchanged_sqlite.lookup(sqlite_stamp, scopes)
+    if kept is not None:
+        versions, expires_at = _versions_and_expiry(scopes, kept)
+        if expires_at is None or expires_at > timezone.now():
+            return versions, expires_at
     placeholders = ", ".join(["%s"] * len(scopes))
     sql = (
         f"SELECT scope, version, expires_at FROM {ContentVersion._meta.db_table} "  # noqa: S608 (names are ours, values are parameters)
@@ -97,6 +101,8 @@ def current(scopes):
         replace(*(scope for scope in rows if scope == SITE))
         return current(scopes)
     pushed_versions.remember(token, dict(zip(scopes, read, strict=True)))
+    if sqlite_stamp:
+        _unchanged_sqlite.remember(sqlite_stamp, dict(zip(scopes, read, strict=True)))
     return versions, expires_at
 
 
@@ -104,6 +110,50 @@ def _versions_and_expiry(scopes, entries):
     versions = {scope: version for scope, (version, _) in zip(scopes, entries, strict=True)}
     expires_at = min((expiry for _, expiry in entries if expiry is not None), default=None)
     return versions, expires_at
+
+
+class _unchanged_sqlite:
+    """The versions a SQLite connection read, kept on it for as long as the database
+    is unchanged: a cached answer then makes no query, as with pushed versions.
+
+    SQLite says whether anything changed since: `PRAGMA data_version` moves when any
+    other connection (another thread or gunicorn worker) has committed, and the
+    connection's own `total_changes` moves with each row it writes itself. Neither reads
+    a table. Any commit at all, not only a new version, makes the next request read the
+    versions again: exact, at the cost of one read after each write."""
+
+    ATTRIBUTE = "gazette_unchanged_versions"  # (stamp, {scope: (version, expires_at)})
+
+    @staticmethod
+    def stamp():
+        """What the database is as this connection sees it, or None when there is
+        nothing to compare (not connected yet; inside a transaction, whose own reads
+        and writes are not everyone's)."""
+        raw = connection.connection
+        if raw is None or connection.in_atomic_block or raw.in_transaction:
+            return None
+        (data_version,) = raw.execute("PRAGMA data_version").fetchone()
+        return (raw, data_version, raw.total_changes)
+
+    @classmethod
+    def lookup(cls, stamp, scopes):
+        """[(version, expires_at)] for `scopes`, if all were read at `stamp`."""
+        kept_stamp, entries = getattr(connection, cls.ATTRIBUTE, (None, {}))
+        if kept_stamp != stamp:
+            return None
+        try:
+            return [entries[scope] for scope in scopes]
+        except KeyError:
+            return None
+
+    @classmethod
+    def remember(cls, stamp, entries):
+        """Keep `entries`, read after `stamp` was taken: if anything was committed in
+        between, the next stamp differs and they are read again."""
+        kept_stamp, kept = getattr(connection, cls.ATTRIBUTE, (None, {}))
+        if kept_stamp == stamp:
+            entries = {**kept, **entries}
+        setattr(connection, cls.ATTRIBUTE, (stamp, entries))
 
 
 def content_versions(request, scopes):

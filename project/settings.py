@@ -168,7 +168,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # On PostgreSQL, each process keeps the content versions the database pushes to it
 # (LISTEN/NOTIFY, content/pushed_versions.py), so a visitor's cached answer makes no
-# query. SQLite reads them in process, which costs about as little.
+# query. On SQLite each connection keeps what it read until anything is committed
+# (content/freshness.py), which SQLite tells without reading a table.
 _POSTGRESQL = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 CONTENT_VERSIONS_PUSH = env.bool("CONTENT_VERSIONS_PUSH", default=_POSTGRESQL)
 if CONTENT_VERSIONS_PUSH and not _POSTGRESQL:

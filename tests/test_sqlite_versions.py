@@ -1,0 +1,156 @@
+"""On SQLite each connection keeps the content versions it read while the database is
+unchanged (content/freshness.py, `_unchanged_sqlite`): a cached answer makes no query,
+and still every change shows on the next request, whoever committed it.
+
+Transactional: inside a test's transaction the versions are always read, as in any
+transaction; what is kept is checked between commits, as a server runs.
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from content import freshness
+from content.models import Article
+from tests.factories import ArticleFactory, CommentFactory, TagFactory, UserFactory
+from tests.test_visitor_cache import JSON, assert_cache_shows_the_change, public_urls
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="PRAGMA data_version is SQLite's"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def site(db):
+    writer = UserFactory(username="writer")
+    harbour = TagFactory(name="Harbour")
+    ArticleFactory(author=writer, tags=[harbour], title="Old lighthouse")
+    article = ArticleFactory(author=writer, tags=[harbour], title="Night ferry")
+    CommentFactory(article=article, body="First crossing")
+    article.refresh_from_db()
+    return {"writer": writer, "article": article}
+
+
+def in_another_connection(work):
+    """Run `work` on a thread of its own, so on a connection of its own, as another
+    gunicorn worker or thread has; close that connection after."""
+    failures = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
+def test_a_cached_answer_makes_no_query(client, site, django_assert_num_queries):
+    for url in public_urls(site["article"]):
+        first = client.get(url, **JSON)
+        with django_assert_num_queries(0):
+            again = client.get(url, **JSON)
+        with django_assert_num_queries(0):
+            not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **JSON)
+        assert again.content == first.content, url
+        assert not_modified.status_code == 304, url
+
+
+def test_an_edit_through_another_connection_shows_on_the_next_request(
+    client, site, django_assert_num_queries
+):
+    article = site["article"]
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)
+
+    def retitle():
+        edited = Article.objects.get(pk=article.pk)
+        edited.title = "Night ferry, rescheduled"
+        edited.save()
+
+    in_another_connection(retitle)
+
+    assert b"Night ferry, rescheduled" in client.get(url).content
+    with django_assert_num_queries(0):
+        assert b"Night ferry, rescheduled" in client.get(url).content
+
+
+def test_a_comment_through_another_connection_shows_on_the_next_request(client, site):
+    article = site["article"]
+    comments = reverse("api:article-comments", args=[article.slug])
+    first = client.get(comments, **JSON)
+
+    in_another_connection(lambda: CommentFactory(article=article, body="Second crossing"))
+
+    answer = client.get(comments, HTTP_IF_NONE_MATCH=first["ETag"], **JSON)
+    assert answer.status_code == 200
+    assert b"Second crossing" in answer.content
+
+
+def test_any_commit_elsewhere_makes_the_next_request_read_the_versions(
+    client, site, django_assert_num_queries
+):
+    url = reverse("pages:home")
+    first = client.get(url)
+
+    # A write that changes no version (a sign-in's last_login): still a commit.
+    in_another_connection(lambda: UserFactory(username="reader"))
+
+    with django_assert_num_queries(1):  # the versions, unchanged: the kept copy
+        again = client.get(url)
+    assert again["ETag"] == first["ETag"]
+    with django_assert_num_queries(0):
+        client.get(url)
+
+
+def test_edits_through_this_connection_show_everywhere_at_once(client, site):
+    article, urls = site["article"], public_urls(site["article"])
+
+    def retitle():
+        article.title = "Night ferry to the islands"
+        article.save()
+
+    assert_cache_shows_the_change(client, urls, retitle, must_change=urls[:9] + urls[11:13])
+    assert_cache_shows_the_change(
+        client, urls, lambda: CommentFactory(article=article), must_change=[urls[2], urls[13]]
+    )
+
+
+def test_inside_a_transaction_the_versions_are_read(site, django_assert_num_queries):
+    versions, _ = freshness.current([freshness.SITE])
+    with django_assert_num_queries(0):
+        assert freshness.current([freshness.SITE])[0] == versions
+
+    with transaction.atomic(), django_assert_num_queries(1):
+        assert freshness.current([freshness.SITE])[0] == versions
+
+
+def test_a_scheduled_article_appears_at_its_time(client, site, django_assert_num_queries):
+    coming = ArticleFactory(
+        author=site["writer"], title="Dawn tide", published_at=timezone.now() + timedelta(seconds=2)
+    )
+    url = reverse("pages:home")
+    assert b"Dawn tide" not in client.get(url).content
+    with django_assert_num_queries(0):
+        assert b"Dawn tide" not in client.get(url).content
+
+    time.sleep((coming.published_at - timezone.now()).total_seconds() + 0.1)
+
+    assert b"Dawn tide" in client.get(url).content
+    with django_assert_num_queries(0):
+        assert b"Dawn tide" in client.get(url).content
+    assert Article.objects.scheduled().count() == 0
