@@ -142,8 +142,25 @@ def article_list(request):
     return render(request, "pages/article_list.html", {**context, "heading": "All articles"})
 
 
+def short_key(text):
+    """`text` (a slug, a query: as long as a reader makes it) as a short key part, the
+    same for everyone and safe for any cache backend."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _kept_for_the_site(request, name, make):
+    """`make()`'s value, kept per version of the site (pages/kept.py): for what only an
+    edit of public content changes, such as a tag or an author's profile."""
+    site_version = freshness.content_versions(request, [freshness.SITE])[freshness.SITE]
+    return kept(f"{name}:{site_version}", make)
+
+
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = _kept_for_the_site(
+        request, f"tag:{short_key(slug)}", lambda: Tag.objects.filter(slug=slug).first()
+    )
+    if tag is None:
+        raise Http404("No such tag.")
     articles = Article.objects.published().filter(tags=tag).for_listing().newest_first()
     page = paginate(request, articles, count_key=f"tag:{tag.pk}")
     if page.paginator.count == 0:
@@ -182,7 +199,13 @@ def tag_detail(request, slug):
 
 def author_detail(request, username):
     # Only people with published writing have a public page.
-    author = get_object_or_404(published_authors(), username=username)
+    author = _kept_for_the_site(
+        request,
+        f"author:{short_key(username)}",
+        lambda: published_authors().filter(username=username).first(),
+    )
+    if author is None:
+        raise Http404("No such author.")
     articles = Article.objects.published().filter(author=author).for_listing().newest_first()
     page = paginate(request, articles, count_key=f"author:{author.pk}")
     path = reverse("pages:author-detail", args=[author.username])
@@ -220,7 +243,7 @@ def search(request):
     page = paginate(
         request,
         search_articles(Article.objects.published().for_listing(), query),
-        count_key="search:" + hashlib.blake2b(query.encode(), digest_size=16).hexdigest(),
+        count_key=f"search:{short_key(query)}",
     )
     if query:
         title = f"Search results for “{query}”"
@@ -280,7 +303,8 @@ def bookmarks(request):
 
 def article_detail(request, slug):
     article = _visible_article(request, slug)
-    return _render_article(request, article, CommentForm())
+    # Made when the page shows it: a visitor's copy of the form is kept (pages/kept.py).
+    return _render_article(request, article, functools.cache(CommentForm))
 
 
 def _visible_article(request, slug):
@@ -290,8 +314,7 @@ def _visible_article(request, slug):
         scopes = [freshness.SITE, freshness.article_scope(slug)]
         site_version = freshness.content_versions(request, scopes)[freshness.SITE]
         article = kept(
-            # A slug may be long; the key stays short (and memcached-safe).
-            f"article:{site_version}:{hashlib.blake2b(slug.encode(), digest_size=16).hexdigest()}",
+            f"article:{site_version}:{short_key(slug)}",
             lambda: Article.objects.published().with_author_and_tags().filter(slug=slug).first(),
         )
         if article is None:
