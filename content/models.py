@@ -11,11 +11,11 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from content.markdown import render_markdown
+from project.reversing import reverse
 
 COMMENT_MAX_LENGTH = 5000
 WORDS_PER_MINUTE = 230

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse
 
 from content.site import absolute_url
+from project.reversing import reverse
 
 
 def page_url(path, page_number=1, **query):

@@ -8,11 +8,11 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Max
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from content.models import Article, Tag, published_authors
 from content.site import absolute_url
+from project.reversing import reverse
 
 
 def latest_published_update():

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +34,7 @@ from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import CommentForm
 from pages.kept import KeptIds, kept
+from project.reversing import reverse
 
 ARTICLES_PER_PAGE = 20
 # A remembered count is keyed by the site's version, so this only bounds memory.

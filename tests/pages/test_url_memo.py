@@ -1,5 +1,6 @@
-"""`{% url %}` and `{% static %}` remember what they made (pages/templatetags/url_memo.py,
-static_memo.py), and answer exactly what Django's own tags would."""
+"""`{% url %}`, `{% static %}` and `reverse()` for code remember what they made
+(pages/templatetags/url_memo.py, static_memo.py; project/reversing.py), and answer
+exactly what Django's own would."""
 
 import pytest
 from django.template import Context, Template
@@ -7,6 +8,7 @@ from django.templatetags.static import static as djangos_static
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
+from project.reversing import reverse as remembered
 from tests.factories import TagFactory
 
 
@@ -82,3 +84,22 @@ def test_static_follows_a_new_static_url():
         assert moved.startswith("/assets/")
 
     assert template.render(Context()) == before
+
+
+def test_code_reverses_as_django_does():
+    assert remembered("pages:tag-detail", args=["ports"]) == reverse(
+        "pages:tag-detail", args=["ports"]
+    )
+    assert remembered("pages:tag-detail", kwargs={"slug": "ports"}) == "/tags/ports/"
+    assert remembered("pages:search", query={"q": "tides"}) == "/search/?q=tides"
+
+    set_script_prefix("/gazette/")
+    assert remembered("pages:tag-detail", args=["ports"]) == "/gazette/tags/ports/"
+
+    with override_settings(ROOT_URLCONF="tests.pages.moved_urls"):
+        assert remembered("pages:tag-detail", args=["ports"]) == "/gazette/moved/tags/ports/"
+
+
+def test_code_still_fails_on_an_unknown_name():
+    with pytest.raises(NoReverseMatch):
+        remembered("pages:no-such-page")
