@@ -209,7 +209,8 @@ PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
 # the pages rendered every time: signed-in readers', and all of them with PAGE_CACHE off.
 FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=not DEBUG)
 CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    # Local memory, each process its own (project/kept_cache.py).
+    "BACKEND": "project.kept_cache.KeptCache",
     "LOCATION": "gazette-pages",
     # About 30 kB a page: at most some 60 MB per process; the least used go first.
     "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=2000)},

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import CacheKeyWarning, caches
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -229,3 +229,13 @@ def test_the_development_superuser_can_sign_in_on_the_site(client, settings):
     client.post("/accounts/login/", {"login": "admin", "password": "gazette-dev-admin"})
 
     assert client.get("/bookmarks/").status_code == 200
+
+
+def test_kept_values_take_keys_memcached_would_refuse_without_a_warning(recwarn):
+    # Keys made by our own code for this process's memory (project/kept_cache.py).
+    store = caches["pages"]
+    key = "part:visitor-comments:" + "long-slug-" * 30 + ":with spaces"
+    store.set(key, "kept")
+
+    assert store.get(key) == "kept"
+    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]
