@@ -126,11 +126,13 @@ class _unchanged_sqlite:
 
     @staticmethod
     def stamp():
-        """What the database is as this connection sees it, or None when there is
-        nothing to compare (not connected yet; inside a transaction, whose own reads
-        and writes are not everyone's)."""
+        """What the database is as this connection sees it, or None inside a
+        transaction, whose own reads and writes are not everyone's."""
+        if connection.in_atomic_block:
+            return None
+        connection.ensure_connection()  # the read would connect anyway
         raw = connection.connection
-        if raw is None or connection.in_atomic_block or raw.in_transaction:
+        if raw.in_transaction:
             return None
         (data_version,) = raw.execute("PRAGMA data_version").fetchone()
         return (raw, data_version, raw.total_changes)

@@ -154,3 +154,26 @@ def test_a_scheduled_article_appears_at_its_time(client, site, django_assert_num
     with django_assert_num_queries(0):
         assert b"Dawn tide" in client.get(url).content
     assert Article.objects.scheduled().count() == 0
+
+
+def test_the_first_read_of_a_new_connection_is_kept(site):
+    # As in a new worker. (Closing would drop an in-memory test database, so Django
+    # never does; the old connection is set aside instead.)
+    kept_open = connection.connection
+    connection.connection = None
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    try:
+        # Counted without connecting first, as django_assert_num_queries would.
+        with connection.execute_wrapper(count):
+            versions, _ = freshness.current([freshness.SITE])
+            assert freshness.current([freshness.SITE])[0] == versions
+        assert connection.connection is not kept_open
+    finally:
+        connection.connection.close()
+        connection.connection = kept_open
+    assert len(queries) == 1
