@@ -23,10 +23,6 @@ from content.models import (
 )
 from content.services import article_publish, article_unpublish, comment_set_hidden
 
-admin.site.site_header = "Gazette administration"
-admin.site.site_title = "Gazette admin"
-admin.site.index_title = "Newsroom"
-
 
 @admin.register(User)
 class GazetteUserAdmin(UserAdmin):

@@ -76,7 +76,8 @@ LOGIN_REDIRECT_URL = "pages:home"
 # --- Applications ------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that refuses NUL parameters (project/admin_site.py).
+    "project.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
