@@ -10,19 +10,15 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from content import freshness, pushed_versions
-from content.models import Article
-from tests.factories import ArticleFactory, CommentFactory, TagFactory, UserFactory
-from tests.test_visitor_cache import JSON, assert_cache_shows_the_change, public_urls
+from tests import kept_versions
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's"),
@@ -41,13 +37,7 @@ def wait_until(condition, seconds=10):
 
 @pytest.fixture
 def site(db):
-    writer = UserFactory(username="writer")
-    harbour = TagFactory(name="Harbour")
-    ArticleFactory(author=writer, tags=[harbour], title="Old lighthouse")
-    article = ArticleFactory(author=writer, tags=[harbour], title="Night ferry")
-    CommentFactory(article=article, body="First crossing")
-    article.refresh_from_db()
-    return {"writer": writer, "article": article}
+    return kept_versions.small_site()
 
 
 @pytest.fixture
@@ -84,14 +74,9 @@ def site_version():
 
 
 def test_a_cached_answer_makes_no_query(client, site, listening, django_assert_num_queries):
-    for url in public_urls(site["article"]):
-        first = client.get(url, **JSON)
-        with django_assert_num_queries(0):
-            again = client.get(url, **JSON)
-        with django_assert_num_queries(0):
-            not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **JSON)
-        assert again.content == first.content, url
-        assert not_modified.status_code == 304, url
+    kept_versions.assert_cached_answers_make_no_query(
+        client, site["article"], django_assert_num_queries
+    )
 
 
 def test_an_edit_in_another_process_shows_on_the_next_request(
@@ -138,16 +123,7 @@ def edit_in_another_process(slug, title):
 
 
 def test_an_edit_in_this_process_shows_at_once_everywhere(client, site, listening):
-    article, urls = site["article"], public_urls(site["article"])
-
-    def retitle():
-        article.title = "Night ferry to the islands"
-        article.save()
-
-    assert_cache_shows_the_change(client, urls, retitle, must_change=urls[:9] + urls[11:13])
-    assert_cache_shows_the_change(
-        client, urls, lambda: CommentFactory(article=article), must_change=[urls[2], urls[13]]
-    )
+    kept_versions.assert_own_edits_show_everywhere_at_once(client, site["article"])
 
 
 def test_a_lost_listener_falls_back_to_the_database_and_listens_again(
@@ -209,20 +185,9 @@ def test_a_read_with_no_change_meanwhile_is_kept(site, listening, django_assert_
 def test_a_scheduled_article_appears_at_its_time(
     client, site, listening, django_assert_num_queries
 ):
-    coming = ArticleFactory(
-        author=site["writer"], title="Dawn tide", published_at=timezone.now() + timedelta(seconds=2)
+    kept_versions.assert_a_scheduled_article_appears_at_its_time(
+        client, site["writer"], django_assert_num_queries
     )
-    url = reverse("pages:home")
-    assert b"Dawn tide" not in client.get(url).content
-    with django_assert_num_queries(0):
-        assert b"Dawn tide" not in client.get(url).content
-
-    time.sleep((coming.published_at - timezone.now()).total_seconds() + 0.1)
-
-    assert b"Dawn tide" in client.get(url).content
-    with django_assert_num_queries(0):
-        assert b"Dawn tide" in client.get(url).content
-    assert Article.objects.scheduled().count() == 0
 
 
 def test_a_cached_answer_on_a_dropped_connection_is_answered_and_the_next_query_reconnects(

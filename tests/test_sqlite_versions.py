@@ -7,18 +7,16 @@ transaction; what is kept is checked between commits, as a server runs.
 """
 
 import threading
-import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from content import freshness
 from content.models import Article
-from tests.factories import ArticleFactory, CommentFactory, TagFactory, UserFactory
-from tests.test_visitor_cache import JSON, assert_cache_shows_the_change, public_urls
+from tests import kept_versions
+from tests.factories import CommentFactory, UserFactory
+from tests.test_visitor_cache import JSON
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="PRAGMA data_version is SQLite's"),
@@ -28,13 +26,7 @@ pytestmark = [
 
 @pytest.fixture
 def site(db):
-    writer = UserFactory(username="writer")
-    harbour = TagFactory(name="Harbour")
-    ArticleFactory(author=writer, tags=[harbour], title="Old lighthouse")
-    article = ArticleFactory(author=writer, tags=[harbour], title="Night ferry")
-    CommentFactory(article=article, body="First crossing")
-    article.refresh_from_db()
-    return {"writer": writer, "article": article}
+    return kept_versions.small_site()
 
 
 def in_another_connection(work):
@@ -58,14 +50,9 @@ def in_another_connection(work):
 
 
 def test_a_cached_answer_makes_no_query(client, site, django_assert_num_queries):
-    for url in public_urls(site["article"]):
-        first = client.get(url, **JSON)
-        with django_assert_num_queries(0):
-            again = client.get(url, **JSON)
-        with django_assert_num_queries(0):
-            not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **JSON)
-        assert again.content == first.content, url
-        assert not_modified.status_code == 304, url
+    kept_versions.assert_cached_answers_make_no_query(
+        client, site["article"], django_assert_num_queries
+    )
 
 
 def test_an_edit_through_another_connection_shows_on_the_next_request(
@@ -118,16 +105,7 @@ def test_any_commit_elsewhere_makes_the_next_request_read_the_versions(
 
 
 def test_edits_through_this_connection_show_everywhere_at_once(client, site):
-    article, urls = site["article"], public_urls(site["article"])
-
-    def retitle():
-        article.title = "Night ferry to the islands"
-        article.save()
-
-    assert_cache_shows_the_change(client, urls, retitle, must_change=urls[:9] + urls[11:13])
-    assert_cache_shows_the_change(
-        client, urls, lambda: CommentFactory(article=article), must_change=[urls[2], urls[13]]
-    )
+    kept_versions.assert_own_edits_show_everywhere_at_once(client, site["article"])
 
 
 def test_inside_a_transaction_the_versions_are_read(site, django_assert_num_queries):
@@ -140,20 +118,9 @@ def test_inside_a_transaction_the_versions_are_read(site, django_assert_num_quer
 
 
 def test_a_scheduled_article_appears_at_its_time(client, site, django_assert_num_queries):
-    coming = ArticleFactory(
-        author=site["writer"], title="Dawn tide", published_at=timezone.now() + timedelta(seconds=2)
+    kept_versions.assert_a_scheduled_article_appears_at_its_time(
+        client, site["writer"], django_assert_num_queries
     )
-    url = reverse("pages:home")
-    assert b"Dawn tide" not in client.get(url).content
-    with django_assert_num_queries(0):
-        assert b"Dawn tide" not in client.get(url).content
-
-    time.sleep((coming.published_at - timezone.now()).total_seconds() + 0.1)
-
-    assert b"Dawn tide" in client.get(url).content
-    with django_assert_num_queries(0):
-        assert b"Dawn tide" in client.get(url).content
-    assert Article.objects.scheduled().count() == 0
 
 
 def test_the_first_read_of_a_new_connection_is_kept(site):
