@@ -2,9 +2,9 @@
 
 An admin list passes its query string to the database as filters and searches, and
 PostgreSQL cannot store or compare a NUL: `?status__exact=%00` was a 500 there. The
-API refuses such parameters as bad requests (api/pagination.py); the admin does the same,
-for every view of every model, ours and third parties'. Installed as the default site by
-`AdminConfig` (settings' INSTALLED_APPS), so `admin.site` is this one.
+API's query parameters are DRF fields, which refuse a NUL as a bad request; the admin
+does the same, for every view of every model, ours and third parties'. Installed as the
+default site by `AdminConfig` (settings' INSTALLED_APPS), so `admin.site` is this one.
 """
 
 import functools
