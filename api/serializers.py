@@ -8,6 +8,7 @@ do what stay in content/services.py.
 from urllib.parse import urlencode
 
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,7 +17,6 @@ from content import services
 from content.models import COMMENT_MAX_LENGTH
 from content.services import COMMENT_EDIT_WINDOW
 from content.site import absolute_url
-from project.reversing import reverse
 
 ARTICLE_ORDERINGS = {
     "-published_at": "newest first (the default, as on the site)",

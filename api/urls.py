@@ -8,12 +8,12 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
-from project.visitor_cache import the_site_and_its_article, visitor_cache
+from project.http_cache import cached_for_visitors
 
-# Public reads are cached for visitors (project/visitor_cache.py); JSON and the
+# Public reads are cached for visitors (project/http_cache.py); JSON and the
 # browsable API are told apart by Accept.
-public = visitor_cache(vary_on_accept=True)
-with_its_article = visitor_cache(scopes=the_site_and_its_article, vary_on_accept=True)
+public = cached_for_visitors(negotiates=True)
+with_its_article = cached_for_visitors(per_article=True, negotiates=True)
 
 
 class UsernameConverter:

@@ -12,24 +12,34 @@ from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers
-from api.conditional import ConditionalMixin
 from api.exceptions import BadRequest, RequestTooLarge, error_body
 from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, text_key
 from api.parsers import JSONParser
 from api.permissions import CommentPermission
 from api.throttling import CommentPostingThrottle
 from content import services
-from content.models import Article, Comment, Like, Tag, published_authors, reader_marks
+from content.models import (
+    Article,
+    Comment,
+    Like,
+    Tag,
+    published_authors,
+    reader_marks,
+    visible_article,
+)
 from content.search import search_articles
+from project.http_cache import CACHEABLE_METHODS, shared_cache_control
 
 ARTICLE_ORDERS = {
     order.name: order
@@ -53,10 +63,14 @@ BOOKMARK_ORDER = KeysetOrder(
 )
 
 
-class ApiView(ConditionalMixin, APIView):
-    # The base of every Gazette API view: caching headers and conditional GET (the mixin),
-    # the JSON error shape (settings: EXCEPTION_HANDLER). Subclasses' docstrings are
-    # their descriptions in the schema and the browsable API.
+# The representation depends on the format asked for and on who is signed in.
+VARY = ("Accept", "Cookie", "Authorization")
+
+
+class ApiView(APIView):
+    # The base of every Gazette API view: caching headers (ETags and 304s are
+    # project/http_cache.py's), the JSON error shape (settings: EXCEPTION_HANDLER).
+    # Subclasses' docstrings are their descriptions in the schema and the browsable API.
 
     # JSON in, so the schema states one request media type and anything else is a 415.
     parser_classes = [JSONParser]
@@ -73,39 +87,42 @@ class ApiView(ConditionalMixin, APIView):
             raise RequestTooLarge()
         super().initial(request, *args, **kwargs)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Reads are public for visitors' JSON and private for a signed-in reader or the
+        browsable API (which may set a CSRF cookie); writes and errors never stored."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, VARY)
+        if request.method not in CACHEABLE_METHODS or response.status_code != 200:
+            patch_cache_control(response, no_store=True)
+        elif request.user.is_authenticated or not isinstance(
+            request.accepted_renderer, JSONRenderer
+        ):
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            response["Cache-Control"] = shared_cache_control()
+        return response
+
     def parse(self, serializer_class, data):
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def render(self, serializer_class, instance, status_code=status.HTTP_200_OK, **kwargs):
+    def render(
+        self, serializer_class, instance, status_code=status.HTTP_200_OK, last_modified=None
+    ):
+        """`instance` as `serializer_class` shows it; `last_modified` (a datetime or
+        None) for clients that revalidate with If-Modified-Since."""
         data = serializer_class(instance, context={"request": self.request}).data
-        return Response(data, status=status_code, **kwargs)
-
-
-def visible_article(request, slug):
-    """The article at `slug` if `request.user` may read it, else 404."""
-    return get_object_or_404(
-        Article.objects.visible_to(request.user).with_author_and_tags(), slug=slug
-    )
+        response = Response(data, status=status_code)
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        return response
 
 
 def _newest(*moments):
     """The latest of `moments` that has come (a scheduled date has not)."""
     now = timezone.now()
     return max((moment for moment in moments if moment and moment <= now), default=None)
-
-
-def _listing_version(article):
-    """What an article contributes to a list response, without serializing it."""
-    return (
-        article.pk,
-        article.updated_at,
-        article.published_at,
-        article.author.username,
-        article.author.public_name,
-        tuple((tag.slug, tag.name) for tag in article.tags.all()),
-    )
 
 
 # --- Articles --------------------------------------------------------------------------------
@@ -139,12 +156,11 @@ class ArticleListView(ApiView):
             order = ARTICLE_ORDERS[query.get("ordering", DEFAULT_ARTICLE_ORDER)]
             page = paginator.keyset_page(articles, order)
 
-        not_modified = self.not_modified(
-            request,
-            version=(page.next, page.previous, [_listing_version(a) for a in page.results]),
+        return self.render(
+            serializers.ArticlePageSerializer,
+            page._asdict(),
             last_modified=_newest(*(max(a.updated_at, a.published_at) for a in page.results)),
         )
-        return not_modified or self.render(serializers.ArticlePageSerializer, page._asdict())
 
 
 class ArticleDetailView(ApiView):
@@ -156,7 +172,7 @@ class ArticleDetailView(ApiView):
 
     @extend_schema(summary="One article", responses=serializers.ArticleDetailSerializer)
     def get(self, request, slug):
-        article = visible_article(request, slug)
+        article = visible_article(request.user, slug)
         likes = Like.objects.filter(article=article).aggregate(
             count=Count("pk"), latest=Max("created_at")
         )
@@ -170,17 +186,9 @@ class ArticleDetailView(ApiView):
         if request.user.is_authenticated:
             article.viewer_liked, article.viewer_bookmarked = reader_marks(request.user, article)
 
-        not_modified = self.not_modified(
-            request,
-            version=(
-                _listing_version(article),
-                article.state_label,  # a scheduled article becomes published with time
-                article.like_count,
-                article.comment_count,
-                comments["edited"],
-                article.viewer_liked,
-                article.viewer_bookmarked,
-            ),
+        return self.render(
+            serializers.ArticleDetailSerializer,
+            article,
             last_modified=_newest(
                 article.updated_at,
                 article.published_at,
@@ -189,23 +197,9 @@ class ArticleDetailView(ApiView):
                 comments["edited"],
             ),
         )
-        return not_modified or self.render(serializers.ArticleDetailSerializer, article)
 
 
 # --- Comments --------------------------------------------------------------------------------
-
-
-def _comment_version(request, comment):
-    return (
-        comment.pk,
-        comment.edited_at,
-        comment.is_hidden,
-        comment.author.username,
-        comment.author.public_name,
-        # These change with time alone (the edit window closes).
-        services.can_edit_comment(request.user, comment),
-        services.can_delete_comment(request.user, comment),
-    )
 
 
 class ArticleCommentsView(ApiView):
@@ -224,7 +218,7 @@ class ArticleCommentsView(ApiView):
         responses=serializers.CommentListSerializer,
     )
     def get(self, request, slug):
-        article = visible_article(request, slug)
+        article = visible_article(request.user, slug)
         query = self.parse(serializers.CommentListQuerySerializer, request.query_params)
         comments = Comment.objects.visible_to(request.user).thread(article)
         if "after" in query:
@@ -233,12 +227,11 @@ class ArticleCommentsView(ApiView):
         for comment in comments:
             comment.article = article  # already loaded: no query per comment
 
-        not_modified = self.not_modified(
-            request,
-            version=(article.pk, [_comment_version(request, c) for c in comments]),
+        return self.render(
+            serializers.CommentListSerializer,
+            {"results": comments},
             last_modified=_newest(*(c.edited_at or c.created_at for c in comments)),
         )
-        return not_modified or self.render(serializers.CommentListSerializer, {"results": comments})
 
     @extend_schema(
         summary="Post a comment",
@@ -246,7 +239,7 @@ class ArticleCommentsView(ApiView):
         responses={201: serializers.CommentSerializer},
     )
     def post(self, request, slug):
-        article = visible_article(request, slug)
+        article = visible_article(request.user, slug)
         data = self.parse(serializers.CommentCreateSerializer, request.data)
         comment = services.comment_create(article=article, author=request.user, body=data["body"])
         response = self.render(serializers.CommentSerializer, comment, status.HTTP_201_CREATED)
@@ -273,12 +266,11 @@ class CommentDetailView(ApiView):
     @extend_schema(summary="One comment", responses=serializers.CommentSerializer)
     def get(self, request, pk):
         comment = self.get_comment(request, pk)
-        not_modified = self.not_modified(
-            request,
-            version=_comment_version(request, comment),
+        return self.render(
+            serializers.CommentSerializer,
+            comment,
             last_modified=comment.edited_at or comment.created_at,
         )
-        return not_modified or self.render(serializers.CommentSerializer, comment)
 
     @extend_schema(
         summary="Edit (its author) or hide and show (moderators) a comment",
@@ -317,7 +309,7 @@ class ArticleMarkView(ApiView):
     state_serializer = None
 
     def _write(self, request, slug, service):
-        article = visible_article(request, slug)
+        article = visible_article(request.user, slug)
         return self.render(self.state_serializer, service(user=request.user, article=article))
 
 
@@ -360,26 +352,10 @@ class MyBookmarksView(ApiView):
         self.parse(serializers.PageQuerySerializer, request.query_params)
         articles = Article.objects.published().for_listing().bookmarked_by(request.user)
         page = CursorPaginator(request).keyset_page(articles, BOOKMARK_ORDER)
-        not_modified = self.not_modified(
-            request,
-            version=(
-                page.next,
-                page.previous,
-                [(a.bookmarked_at, _listing_version(a)) for a in page.results],
-            ),
-        )
-        return not_modified or self.render(serializers.BookmarkPageSerializer, page._asdict())
+        return self.render(serializers.BookmarkPageSerializer, page._asdict())
 
 
 # --- Tags and authors ------------------------------------------------------------------------
-
-
-def _tag_version(tag):
-    return (tag.slug, tag.name, tag.article_count, tag.last_modified)
-
-
-def _author_version(author):
-    return (author.username, author.public_name, author.bio, author.article_count)
 
 
 class TagListView(ApiView):
@@ -393,9 +369,8 @@ class TagListView(ApiView):
         responses=serializers.TagListSerializer,
     )
     def get(self, request):
-        tags = list(Tag.objects.in_use().order_by("name"))
-        not_modified = self.not_modified(request, version=[_tag_version(t) for t in tags])
-        return not_modified or self.render(serializers.TagListSerializer, {"results": tags})
+        tags = list(Tag.objects.in_use(counted=True).order_by("name"))
+        return self.render(serializers.TagListSerializer, {"results": tags})
 
 
 class TagDetailView(ApiView):
@@ -405,9 +380,8 @@ class TagDetailView(ApiView):
 
     @extend_schema(summary="One tag", responses=serializers.TagSerializer)
     def get(self, request, slug):
-        tag = get_object_or_404(Tag.objects.in_use(), slug=slug)
-        not_modified = self.not_modified(request, version=_tag_version(tag))
-        return not_modified or self.render(serializers.TagSerializer, tag)
+        tag = get_object_or_404(Tag.objects.in_use(counted=True), slug=slug)
+        return self.render(serializers.TagSerializer, tag)
 
 
 class AuthorListView(ApiView):
@@ -421,9 +395,8 @@ class AuthorListView(ApiView):
         responses=serializers.AuthorListSerializer,
     )
     def get(self, request):
-        authors = list(published_authors().order_by("username"))
-        not_modified = self.not_modified(request, version=[_author_version(a) for a in authors])
-        return not_modified or self.render(serializers.AuthorListSerializer, {"results": authors})
+        authors = list(published_authors(counted=True).order_by("username"))
+        return self.render(serializers.AuthorListSerializer, {"results": authors})
 
 
 class AuthorDetailView(ApiView):
@@ -434,9 +407,8 @@ class AuthorDetailView(ApiView):
 
     @extend_schema(summary="One author", responses=serializers.AuthorSerializer)
     def get(self, request, username):
-        author = get_object_or_404(published_authors(), username=username)
-        not_modified = self.not_modified(request, version=_author_version(author))
-        return not_modified or self.render(serializers.AuthorSerializer, author)
+        author = get_object_or_404(published_authors(counted=True), username=username)
+        return self.render(serializers.AuthorSerializer, author)
 
 
 # --- Everything else under /api/ -------------------------------------------------------------

@@ -32,8 +32,21 @@ API_HEADERS = {**BROWSER_HEADERS, "Accept": "application/json"}
 # Throttling stays on (its cost is part of every API request) but never answers 429.
 UNTHROTTLED = "1000000000/s"
 PAGE_CACHE_PAGES = ["home", "list", "list_50", "detail", "tag", "search"]
-# Rendered with nothing kept at all (FRAGMENT_CACHE=off too): the full cost of a page.
+# Rendered with nothing cached at all (FRAGMENT_CACHE=off too): the full cost of a page.
 COLD_RENDER_PAGES = ["list", "detail"]
+# A signed-in reader's pages, with the page cache on as shipped: rendered per request
+# around the parts `{% cache %}` stores by version.
+SIGNED_IN_PAGES = ["home", "list_2", "detail"]
+# A reader's session cookie, printed as "name=value".
+SIGN_IN = """
+from django.conf import settings
+from django.test import Client
+from content.models import User
+reader, _ = User.objects.get_or_create(username="bench-reader")
+client = Client()
+client.force_login(reader)
+print(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+"""
 
 ANALYZE = """
 from django.db import connection
@@ -200,6 +213,12 @@ def measure_size(run, overrides, settings, folder):
             headers = API_HEADERS if name.startswith(("api", "comments")) else BROWSER_HEADERS
             poll = etag if name == "comments_304" else None
             measurements[name] = _measure(base, paths[name], load, warmup, headers, poll)
+        signed_in = {
+            **BROWSER_HEADERS,
+            "Cookie": server.manage("shell", "-c", SIGN_IN, env=env).strip().splitlines()[-1],
+        }
+        for name in SIGNED_IN_PAGES:
+            measurements[f"signed_in_{name}"] = _measure(base, paths[name], load, warmup, signed_in)
 
         media = folder / "media"
         media.mkdir()
@@ -236,12 +255,14 @@ def measure_size(run, overrides, settings, folder):
     finally:
         server.stop(gunicorn)
 
-    # The render cost as signed-in readers' pages have it, then with nothing kept at all.
+    # The render cost (page cache off), then with nothing cached at all.
     rendered = {"PAGE_CACHE": "off"}
     loads = (load, warmup)
     measure_rendered(run, overrides, paths, PAGE_CACHE_PAGES, "render", rendered, folder, loads)
-    nothing_kept = {**rendered, "FRAGMENT_CACHE": "off"}
-    measure_rendered(run, overrides, paths, COLD_RENDER_PAGES, "cold", nothing_kept, folder, loads)
+    nothing_cached = {**rendered, "FRAGMENT_CACHE": "off"}
+    measure_rendered(
+        run, overrides, paths, COLD_RENDER_PAGES, "cold", nothing_cached, folder, loads
+    )
 
 
 def measure_rendered(run, overrides, paths, names, prefix, settings, folder, loads):
@@ -275,6 +296,7 @@ def site_paths(env):
         "healthz": "/healthz",
         "static": "/static/" + static["css/site.css"],
         "list_50": f"/articles/?page={min(50, last_page)}",
+        "list_2": f"/articles/?page={min(2, last_page)}",
         "api_list": "/api/v1/articles/",
         "api_detail": f"/api/v1/articles/{slug}/",
         "comments_304": f"/api/v1/articles/{slug}/comments/",

@@ -6,6 +6,6 @@ class ContentConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from content import freshness
+        from content import versions
 
-        freshness.connect()
+        versions.connect()

@@ -8,7 +8,7 @@ none of them reads a whole table, whatever the data size.
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from content import freshness
+from content import versions
 from content.models import Article, Comment, ContentVersion, Like, Tag, published_authors
 from content.search import search_articles
 
@@ -19,14 +19,14 @@ def hot_queries():
     article = Article.objects.published().newest_first().select_related("author").first()
     if article is None:
         return []
-    tag = Tag.objects.in_use().order_by("-article_count").first()
+    tag = Tag.objects.in_use(counted=True).order_by("-article_count").first()
     published = Article.objects.published().for_listing()
     listing = published.newest_first()
     # As `make bench` searches: the longest word of the newest article's title.
     word = max(article.title.split(), key=len).strip(".,:;!?'\"")
     search = search_articles(published, word)
     return [
-        ("content versions", ContentVersion.objects.filter(scope__in=[freshness.SITE])),
+        ("content versions", ContentVersion.objects.filter(scope__in=[versions.SITE])),
         ("featured", listing.filter(is_featured=True)[:3]),
         ("list, page 1", listing[:20]),
         ("list, page 50", listing[980:1000]),

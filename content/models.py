@@ -9,13 +9,14 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from content.markdown import render_markdown
-from project.reversing import reverse
 
 COMMENT_MAX_LENGTH = 5000
 WORDS_PER_MINUTE = 230
@@ -43,17 +44,21 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
-def published_authors():
+def published_authors(*, counted=False):
     """Active users with at least one published article: the people with a public author
-    page. Each carries `article_count` (published only) and `last_modified`."""
+    page. `counted`: each carries `article_count` (published only) and `last_modified`,
+    which cost a pass over their articles."""
+    authors = User.objects.filter(
+        Exists(Article.objects.published().filter(author=OuterRef("pk"))), is_active=True
+    )
+    return _with_published_counts(authors) if counted else authors
+
+
+def _with_published_counts(queryset):
     published = published_q("articles__")
-    return (
-        User.objects.filter(is_active=True)
-        .annotate(
-            article_count=Count("articles", filter=published),
-            last_modified=Max("articles__updated_at", filter=published),
-        )
-        .filter(article_count__gt=0)
+    return queryset.annotate(
+        article_count=Count("articles", filter=published),
+        last_modified=Max("articles__updated_at", filter=published),
     )
 
 
@@ -68,8 +73,7 @@ def can_moderate_comments(user):
 
 def reads_only_public_content(user):
     """Whether `user` reads what every visitor reads: published articles and visible
-    comments (`visible_to`). Only active staff may see more, so what such a reader sees
-    may be kept and shared (pages/kept.py)."""
+    comments (`visible_to`). Only active staff may see more."""
     return not (user.is_authenticated and user.is_active and user.is_staff)
 
 
@@ -132,6 +136,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(bookmarks__user=user).annotate(bookmarked_at=F("bookmarks__created_at"))
 
 
+def visible_article(user, slug):
+    """The article at `slug` with its author and tags if `user` may read it, else 404:
+    the one lookup of both faces."""
+    return get_object_or_404(Article.objects.visible_to(user).with_author_and_tags(), slug=slug)
+
+
 def published_q(prefix="", *, until=None):
     """The publication rule as a Q object; `prefix` applies it through a relation
     (`published_q("article__")` filters comments by their article). `until` narrows it
@@ -146,14 +156,12 @@ def published_q(prefix="", *, until=None):
 
 
 class TagQuerySet(models.QuerySet):
-    def in_use(self):
-        """Tags with at least one published article: the ones readers can see. Each
-        carries `article_count` (published articles only) and `last_modified`."""
-        published = published_q("articles__")
-        return self.annotate(
-            article_count=Count("articles", filter=published),
-            last_modified=Max("articles__updated_at", filter=published),
-        ).filter(article_count__gt=0)
+    def in_use(self, *, counted=False):
+        """Tags with at least one published article: the ones readers can see.
+        `counted`: each carries `article_count` (published articles only) and
+        `last_modified`, which cost a pass over their articles."""
+        tags = self.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+        return _with_published_counts(tags) if counted else tags
 
 
 class Tag(models.Model):
@@ -444,7 +452,7 @@ class Bookmark(ReaderMark):
 class ContentVersion(models.Model):
     """The current version of one part of what readers see ("site": every public page;
     "article:<slug>": one article's comments and likes), replaced by a new random value
-    in the same transaction as every change to it (content/freshness.py). A cached
+    in the same transaction as every change to it (content/versions.py). A cached
     response records the versions it was made from and is current while they are."""
 
     scope = models.CharField(max_length=255, primary_key=True)

@@ -39,7 +39,7 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 # Workers are not recycled after a number of requests: each keeps the visitors' answers
-# it rendered (project/visitor_cache.py, bounded by PAGE_CACHE_MAX_ENTRIES), and at
+# it rendered (project/http_cache.py, bounded by PAGE_CACHE_MAX_ENTRIES), and at
 # 2,000 requests it lost them every second under load. GUNICORN_CMD_ARGS can set
 # --max-requests where a leak needs it.
 max_requests = 0

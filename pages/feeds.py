@@ -5,11 +5,11 @@ import re
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from content.models import Article, Tag
 from content.site import absolute_url
-from project.reversing import reverse
 
 FEED_LENGTH = 20
 # XML 1.0 has no way to write these, and Django's feed writer fails on them (a 500

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.urls import reverse
 
 from content.site import absolute_url
-from project.reversing import reverse
 
 
 def page_url(path, page_number=1, **query):
@@ -34,9 +34,6 @@ class PageMeta:
     structured_data: list = field(default_factory=list)
     alternates: list = field(default_factory=list)  # (type, title, href) beyond the site feeds
     json_url: str = ""  # the same data in the JSON API
-    # Names the versions of content the head shows, when base.html may keep it rendered
-    # (pages/kept.py): nothing in it may depend on the reader.
-    head_key: str = ""
 
     @property
     def full_title(self):

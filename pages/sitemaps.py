@@ -8,11 +8,11 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Max
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from content.models import Article, Tag, published_authors
 from content.site import absolute_url
-from project.reversing import reverse
 
 
 def latest_published_update():
@@ -46,7 +46,7 @@ class ArticleSitemap(SiteSitemap):
 
 class TagSitemap(SiteSitemap):
     def items(self):
-        return Tag.objects.in_use().order_by("slug")
+        return Tag.objects.in_use(counted=True).order_by("slug")
 
     def location(self, tag):
         return reverse("pages:tag-detail", args=[tag.slug])
@@ -60,7 +60,7 @@ class TagSitemap(SiteSitemap):
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
-        return published_authors().only("username").order_by("username")
+        return published_authors(counted=True).only("username").order_by("username")
 
     def location(self, author):
         return reverse("pages:author-detail", args=[author.username])

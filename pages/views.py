@@ -10,34 +10,33 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content import freshness, services
+from content import services, versions
 from content.models import (
     COMMENT_MAX_LENGTH,
     Article,
     Comment,
     Like,
     Tag,
+    can_moderate_comments,
     published_authors,
     reader_marks,
-    reads_only_public_content,
+    visible_article,
 )
 from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import CommentForm
-from pages.kept import KeptIds, kept
-from project.reversing import reverse
 
 ARTICLES_PER_PAGE = 20
-# A remembered count is keyed by the site's version, so this only bounds memory.
+# A cached count is keyed by the site's version, so this only bounds memory.
 COUNT_TIMEOUT = 600
 FEATURED_COUNT = 3
 SITE_DESCRIPTION = "Gazette publishes articles, essays and field notes by independent writers."
@@ -46,29 +45,29 @@ SITE_DESCRIPTION = "Gazette publishes articles, essays and field notes by indepe
 def list_api_url(name="api:article-list", **query):
     """The API list that continues a page's list, for the "Load more" button: the same
     articles in the same order (the API's contract), filtered as the page is."""
-    url = reverse(name)
-    return f"{url}?{urlencode(query)}" if query else url
+    return reverse(name, query=query)
 
 
-class RememberedCountPaginator(Paginator):
-    """Counts the list once per version of the site (content/freshness.py), in the
-    shared cache, instead of on every page: a count runs over every published row, so
-    it alone would make pages slower as the site grows."""
+class CachedCountPaginator(Paginator):
+    """Counts the list once per version of the site (content/versions.py) instead of
+    on every page: a count runs over every published row, so it alone would make pages
+    slower as the site grows."""
 
-    def __init__(self, queryset, per_page, *, count_key, site_version):
+    def __init__(self, queryset, per_page, *, count_key):
         super().__init__(queryset, per_page)
-        self.list_key = f"{site_version}:{count_key}"
+        self.count_key = count_key
 
     @cached_property
     def count(self):
-        return cache.get_or_set(f"count:{self.list_key}", self.object_list.count, COUNT_TIMEOUT)
+        return caches["fragments"].get_or_set(self.count_key, self.object_list.count, COUNT_TIMEOUT)
 
-    def page(self, number):
-        # Which articles a page shows changes with the site's version too: their ids
-        # are kept with it (pages/kept.py).
-        page = super().page(number)
-        page.object_list = KeptIds(page.object_list, f"{self.list_key}:{page.number}")
-        return page
+
+def page_versions(request, slug=None):
+    """{"site": …, "article": …}: the content versions (content/versions.py) that key a
+    page's `{% cache %}` parts, "article" for the page of the article at `slug`."""
+    scopes = versions.scopes_of_article(slug) if slug else [versions.SITE]
+    found = list(versions.of_request(request, scopes).values())
+    return {"site": found[0], "article": found[1] if slug else None}
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_key=None):
@@ -78,9 +77,9 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_key=None):
     if count_key is None:
         paginator = Paginator(queryset, per_page)
     else:
-        version = freshness.content_versions(request, [freshness.SITE])[freshness.SITE]
-        paginator = RememberedCountPaginator(
-            queryset, per_page, count_key=count_key, site_version=version
+        site_version = page_versions(request)["site"]
+        paginator = CachedCountPaginator(
+            queryset, per_page, count_key=f"count:{site_version}:{count_key}"
         )
     try:
         return paginator.page(request.GET.get("page") or 1)
@@ -92,7 +91,6 @@ def home(request):
     published = Article.objects.published().for_listing().newest_first()
     # The list's first page, counted as the list counts it: "more" continues at page 2.
     latest = paginate(request, published, count_key="articles")
-    site_version = freshness.content_versions(request, [freshness.SITE])[freshness.SITE]
     meta = seo.PageMeta(
         title=settings.SITE_NAME,
         description=SITE_DESCRIPTION,
@@ -105,10 +103,9 @@ def home(request):
         "pages/home.html",
         {
             "meta": meta,
-            # Queries, not lists: the cards kept from earlier renders need only their ids.
-            "featured": KeptIds(
-                published.filter(is_featured=True)[:FEATURED_COUNT], f"{site_version}:featured"
-            ),
+            "versions": page_versions(request),
+            # Queries, evaluated only when their `{% cache %}` part is rendered.
+            "featured": published.filter(is_featured=True)[:FEATURED_COUNT],
             "articles": latest.object_list,
             "list_api_url": list_api_url(),
             "more_url": seo.page_url(reverse("pages:article-list"), 2)
@@ -138,6 +135,7 @@ def article_list(request):
         "page": page,
         "page_path": path,
         "list_api_url": list_api_url(),
+        "versions": page_versions(request),
     }
     return render(request, "pages/article_list.html", {**context, "heading": "All articles"})
 
@@ -148,24 +146,10 @@ def short_key(text):
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _kept_for_the_site(request, name, make):
-    """`make()`'s value, kept per version of the site (pages/kept.py): for what only an
-    edit of public content changes, such as a tag or an author's profile."""
-    site_version = freshness.content_versions(request, [freshness.SITE])[freshness.SITE]
-    return kept(f"{name}:{site_version}", make)
-
-
 def tag_detail(request, slug):
-    tag = _kept_for_the_site(
-        request, f"tag:{short_key(slug)}", lambda: Tag.objects.filter(slug=slug).first()
-    )
-    if tag is None:
-        raise Http404("No such tag.")
+    tag = get_object_or_404(Tag.objects.in_use(), slug=slug)
     articles = Article.objects.published().filter(tags=tag).for_listing().newest_first()
     page = paginate(request, articles, count_key=f"tag:{tag.pk}")
-    if page.paginator.count == 0:
-        # A tag with nothing published has nothing to show, and must not be counted.
-        raise Http404("No such tag.")
     path = reverse("pages:tag-detail", args=[tag.slug])
     crumbs = [("Home", reverse("pages:home")), (tag.name, path)]
     meta = seo.PageMeta(
@@ -193,19 +177,14 @@ def tag_detail(request, slug):
             "page": page,
             "page_path": path,
             "list_api_url": list_api_url(tag=tag.slug),
+            "versions": page_versions(request),
         },
     )
 
 
 def author_detail(request, username):
     # Only people with published writing have a public page.
-    author = _kept_for_the_site(
-        request,
-        f"author:{short_key(username)}",
-        lambda: published_authors().filter(username=username).first(),
-    )
-    if author is None:
-        raise Http404("No such author.")
+    author = get_object_or_404(published_authors(), username=username)
     articles = Article.objects.published().filter(author=author).for_listing().newest_first()
     page = paginate(request, articles, count_key=f"author:{author.pk}")
     path = reverse("pages:author-detail", args=[author.username])
@@ -232,6 +211,7 @@ def author_detail(request, username):
             "page": page,
             "page_path": path,
             "list_api_url": list_api_url(author=author.username),
+            "versions": page_versions(request),
         },
     )
 
@@ -269,6 +249,7 @@ def search(request):
             "page_query": {"q": query},
             "list_api_url": list_api_url(search=query),
             "search_api_url": list_api_url(),
+            "versions": page_versions(request),
         },
     )
 
@@ -302,76 +283,37 @@ def bookmarks(request):
 
 
 def article_detail(request, slug):
-    article = _visible_article(request, slug)
-    # Made when the page shows it: a visitor's copy of the form is kept (pages/kept.py).
+    article = visible_article(request.user, slug)
+    # Made when the page shows it: not for a visitor's page whose comment part is cached.
     return _render_article(request, article, functools.cache(CommentForm))
-
-
-def _visible_article(request, slug):
-    if reads_only_public_content(request.user):
-        # What everyone sees, kept per version of the site (pages/kept.py).
-        # Both versions the page needs, in one read.
-        scopes = [freshness.SITE, freshness.article_scope(slug)]
-        site_version = freshness.content_versions(request, scopes)[freshness.SITE]
-        article = kept(
-            f"article:{site_version}:{short_key(slug)}",
-            lambda: Article.objects.published().with_author_and_tags().filter(slug=slug).first(),
-        )
-        if article is None:
-            raise Http404("No such article.")
-        return article
-    return get_object_or_404(
-        Article.objects.visible_to(request.user).with_author_and_tags(), slug=slug
-    )
 
 
 def _render_article(request, article, comment_form, status=200):
     reader = request.user
-    scopes = [freshness.SITE, freshness.article_scope(article.slug)]
-    site_version, article_version = freshness.content_versions(request, scopes).values()
-    versions = f"{site_version}:{article_version}:{article.pk}"
-
-    @functools.cache  # read by the template only if a visitor's copy is not kept
-    def comments():
-        if reads_only_public_content(reader):
-            thread = kept(f"comments:{versions}", lambda: _comments(reader, article))
-        else:
-            thread = _comments(reader, article)
-        for comment in thread:
-            # What the reader may do with each comment decides which links it shows.
-            comment.viewer_can_edit = services.can_edit_comment(reader, comment)
-            comment.viewer_can_delete = services.can_delete_comment(reader, comment)
-        return thread
-
     liked = bookmarked = False
     if reader.is_authenticated:
         liked, bookmarked = reader_marks(reader, article)
-    # The same for every reader of this version of the article: made once.
-    meta, crumbs = kept(
-        f"meta:{site_version}:{article.pk}",
-        lambda: _article_meta(article, head_key=f"article:{site_version}:{article.pk}"),
-    )
+    meta, crumbs = _article_meta(article)
     context = {
         "meta": meta,
         "crumbs": crumbs,
         "article": article,
-        # Names the kept parts of the page (the article, its author and neighbours).
-        "site_version": site_version,
-        "article_version": article_version,
-        "comments": comments,
+        "versions": page_versions(request, article.slug),
+        # Callables, which the template calls only where its `{% cache %}` part is not
+        # cached (Django calls a callable it finds in the context).
+        "comments": functools.cache(lambda: _comments(reader, article)),
+        "comments_key": _comments_key(reader, article),
+        "like_count": functools.cache(Like.objects.filter(article=article).count),
+        "neighbours": functools.cache(lambda: _neighbours(article)),
         "comment_form": comment_form,
         "comment_max_length": COMMENT_MAX_LENGTH,
-        "like_count": kept(
-            f"likes:{versions}", lambda: Like.objects.filter(article=article).count()
-        ),
         "liked": liked,
         "bookmarked": bookmarked,
-        **kept(f"neighbours:{site_version}:{article.pk}", lambda: _neighbours(article)),
     }
     return render(request, "pages/article_detail.html", context, status=status)
 
 
-def _article_meta(article, head_key):
+def _article_meta(article):
     """(PageMeta, breadcrumbs) of the article's page."""
     path = article.get_absolute_url()
     crumbs = [
@@ -389,13 +331,29 @@ def _article_meta(article, head_key):
         image_alt=article.cover_alt,
         noindex=not article.is_published,
         structured_data=[seo.article_data(article), seo.breadcrumb_data(crumbs)],
-        head_key=head_key,
     )
     return meta, crumbs
 
 
+def _comments_key(reader, article):
+    """What a reader's copy of a comment thread shows of them, beyond the versions:
+    whether they moderate, and which of their own comments they may still edit (the
+    window closes with time alone) or delete. Empty for a visitor."""
+    if not reader.is_authenticated:
+        return ""
+    own = Comment.objects.visible_to(reader).filter(article=article, author=reader)
+    own = list(own.only("pk", "author_id", "created_at", "is_hidden"))
+    editable = [comment.pk for comment in own if services.can_edit_comment(reader, comment)]
+    return f"{can_moderate_comments(reader)}:{[comment.pk for comment in own]}:{editable}"
+
+
 def _comments(reader, article):
-    return list(Comment.objects.visible_to(reader).thread(article))
+    thread = list(Comment.objects.visible_to(reader).thread(article))
+    for comment in thread:
+        # What the reader may do with each comment decides which links it shows.
+        comment.viewer_can_edit = services.can_edit_comment(reader, comment)
+        comment.viewer_can_delete = services.can_delete_comment(reader, comment)
+    return thread
 
 
 def _neighbours(article):
@@ -412,7 +370,7 @@ def _neighbours(article):
 def comment_create(request, slug):
     if not request.user.is_authenticated:
         return _sign_in_first(slug)
-    article = _visible_article(request, slug)
+    article = visible_article(request.user, slug)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -494,7 +452,7 @@ def _reader_mark_view(set_mark, unset_mark):
     def view(request, slug):
         if not request.user.is_authenticated:
             return _sign_in_first(slug)
-        article = _visible_article(request, slug)
+        article = visible_article(request.user, slug)
         write = set_mark if request.POST.get("state") == "on" else unset_mark
         # A refusal (an editor previewing a draft) propagates as a 403 page.
         write(user=request.user, article=article)

@@ -111,9 +111,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "project.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Visitors' pages from kept copies, before sessions and authentication (and after
-    # the security headers, which every answer gets): project/visitor_cache.py.
-    "project.visitor_cache.VisitorCacheMiddleware",
+    # Visitors' cached answers and every read's 304, before sessions and authentication
+    # (and after the security headers, which every answer gets): project/http_cache.py.
+    "project.http_cache.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,8 +138,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
             ],
-            # `{% url %}` that remembers what it reversed (pages/templatetags/url_memo.py).
-            "builtins": ["pages.templatetags.url_memo"],
         },
     },
 ]
@@ -167,17 +165,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# On PostgreSQL, each process keeps the content versions the database pushes to it
-# (LISTEN/NOTIFY, content/pushed_versions.py), so a visitor's cached answer makes no
-# query. On SQLite each connection keeps what it read until anything is committed
-# (content/freshness.py), which SQLite tells without reading a table.
-_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
-CONTENT_VERSIONS_PUSH = env.bool("CONTENT_VERSIONS_PUSH", default=_POSTGRESQL)
-if CONTENT_VERSIONS_PUSH and not _POSTGRESQL:
-    raise ImproperlyConfigured(
-        "CONTENT_VERSIONS_PUSH needs PostgreSQL (LISTEN/NOTIFY); turn it off for this database"
-    )
-
 # --- Cache and sessions ------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -200,21 +187,28 @@ else:
         }
     }
 
-# Visitors' pages and public API reads (project/visitor_cache.py): kept per process,
-# current while the versions in the database say so. `PAGE_CACHE=off` renders every
-# answer (the benchmark's render-cost runs); validators and 304s stay but in debug.
+# Visitors' pages and public API reads (project/http_cache.py): stored per process,
+# current while the content versions in the database say so. `PAGE_CACHE=off` renders
+# every answer (the benchmark's render-cost runs); validators and 304s stay but in debug.
 # Off in debug, where templates change under a running server and every answer must
 # show the change (and no ETag may claim it did not).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
-# Article cards and comments kept per version (pages/templatetags/fragments.py), for
-# the pages rendered every time: signed-in readers', and all of them with PAGE_CACHE off.
+# The parts of pages that `{% cache %}` stores by content version, for the pages rendered
+# every time: signed-in readers', and all of them with PAGE_CACHE off.
 FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=not DEBUG)
+# Both per process: a body fetched from Redis would cost a round trip, while being
+# current is decided by the versions every server shares. The least used go first.
 CACHES["pages"] = {
-    # Local memory, each process its own (project/kept_cache.py).
-    "BACKEND": "project.kept_cache.KeptCache",
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "gazette-pages",
-    # About 30 kB a page: at most some 60 MB per process; the least used go first.
+    # About 30 kB a page: at most some 60 MB per process.
     "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=2000)},
+}
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends."
+    + ("locmem.LocMemCache" if FRAGMENT_CACHE else "dummy.DummyCache"),
+    "LOCATION": "gazette-fragments",
+    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_MAX_ENTRIES", default=5000)},
 }
 # A copy unused this long is dropped even if still current.
 PAGE_CACHE_TIMEOUT = 600

@@ -3,7 +3,7 @@ import urllib.parse
 
 import pytest
 
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, StaffFactory, TagFactory, UserFactory
 
 REDIS_DATABASES = 16
 
@@ -64,26 +64,11 @@ def _fast_password_hashing(settings):
 def _fresh_cache():
     from django.core.cache import caches
 
-    from content import pushed_versions
-
-    # The versions pushed to this process go with its caches: a transactional test's
-    # flush empties the table behind the listener's back.
-    pushed_versions.forget_all()
     for cache in caches.all():
         cache.clear()
     yield
     for cache in caches.all():
         cache.clear()
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """The test database, and no listener of pushed versions left on it when it is
-    dropped (PostgreSQL refuses to drop a database someone is connected to)."""
-    from content import pushed_versions
-
-    yield
-    pushed_versions.stop()
 
 
 @pytest.fixture
@@ -111,3 +96,42 @@ def other_author(db):
 def editor(db):
     """A staff member in the Editors role: every article, publishing, moderation."""
     return StaffFactory(username="editor", role="Editors")
+
+
+@pytest.fixture
+def site(db):
+    """One author with two published articles in one tag, and a comment."""
+    writer = UserFactory(username="writer", first_name="Ada", last_name="Byron")
+    harbour = TagFactory(name="Harbour")
+    older = ArticleFactory(author=writer, tags=[harbour], title="Old lighthouse")
+    article = ArticleFactory(author=writer, tags=[harbour], title="Night ferry")
+    CommentFactory(article=article, body="First crossing")
+    older.refresh_from_db()
+    article.refresh_from_db()
+    return {"writer": writer, "tag": harbour, "article": article, "older": older}
+
+
+@pytest.fixture
+def public_urls(site):
+    """Every public page and API read of `site`: what a visitor can be served cached."""
+    from django.urls import reverse
+
+    slug = site["article"].slug
+    return [
+        "/",
+        reverse("pages:article-list"),
+        site["article"].get_absolute_url(),
+        reverse("pages:tag-detail", args=["harbour"]),
+        reverse("pages:author-detail", args=["writer"]),
+        reverse("pages:search") + "?q=ferry",
+        reverse("pages:feed-rss"),
+        reverse("pages:feed-atom"),
+        reverse("pages:tag-feed", args=["harbour"]),
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        reverse("api:article-list"),
+        reverse("api:article-detail", args=[slug]),
+        reverse("api:article-comments", args=[slug]),
+        reverse("api:tag-list"),
+        reverse("api:author-detail", args=["writer"]),
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import CacheKeyWarning, caches
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -135,33 +135,6 @@ def test_postgres_url_selects_psycopg_with_persistent_connections():
     ]
 
 
-@pytest.mark.parametrize(
-    ("env", "pushed"),
-    [
-        ({"DATABASE_URL": "postgres://gazette@db.example:5432/gazette"}, True),
-        (
-            {
-                "DATABASE_URL": "postgres://gazette@db.example:5432/gazette",
-                "CONTENT_VERSIONS_PUSH": "off",
-            },
-            False,
-        ),
-        ({}, False),
-    ],
-)
-def test_content_versions_are_pushed_on_postgresql(env, pushed):
-    result = settings_in_subprocess({"DJANGO_DEBUG": "on", **env}, "settings.CONTENT_VERSIONS_PUSH")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) is pushed
-
-
-def test_pushing_content_versions_on_sqlite_stops_start_up():
-    result = settings_in_subprocess({"DJANGO_DEBUG": "on", "CONTENT_VERSIONS_PUSH": "on"})
-
-    assert result.returncode != 0
-    assert "CONTENT_VERSIONS_PUSH needs PostgreSQL" in result.stderr
-
-
 def test_the_test_run_uses_the_database_and_cache_it_was_given():
     # make test's second run must really exercise PostgreSQL and Redis.
     expected_database = (
@@ -229,13 +202,3 @@ def test_the_development_superuser_can_sign_in_on_the_site(client, settings):
     client.post("/accounts/login/", {"login": "admin", "password": "gazette-dev-admin"})
 
     assert client.get("/bookmarks/").status_code == 200
-
-
-def test_kept_values_take_keys_memcached_would_refuse_without_a_warning(recwarn):
-    # Keys made by our own code for this process's memory (project/kept_cache.py).
-    store = caches["pages"]
-    key = "part:visitor-comments:" + "long-slug-" * 30 + ":with spaces"
-    store.set(key, "kept")
-
-    assert store.get(key) == "kept"
-    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]

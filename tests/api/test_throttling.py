@@ -18,8 +18,8 @@ LIST_URL = reverse("api:article-list")
 def rates(settings):
     """`rates(anon=..., user=..., comments=...)` sets the throttle rates for this test."""
 
-    # Throttles guard the work of answering: a visitor's read answered from a kept copy
-    # (project/visitor_cache.py) does none and is not counted, so copies are off here.
+    # Throttles guard the work of answering: a visitor's read answered from the cache
+    # (project/http_cache.py) does none and is not counted, so stored answers are off here.
     settings.PAGE_CACHE = False
 
     def set_rates(**new_rates):

@@ -55,7 +55,7 @@ def instances(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
     article, *_ = in_site_shell(
         env_a,
         ("published_article", {"title": "Shared between servers"}),
-        ("readers", {"prefix": "roaming", "count": 3, "password": PASSWORD}),
+        ("readers", {"prefix": "roaming", "count": 4, "password": PASSWORD}),
         ("editor", {"username": "night-editor", "password": PASSWORD}),
     )
 
@@ -181,6 +181,39 @@ def test_a_comment_posted_and_deleted_on_one_instance_shows_on_the_other_at_once
     assert after_delete["comment_ids"] == before["comment_ids"]
     assert after_delete["detail"]["comment_count"] == before["detail"]["comment_count"]
     assert "Seen everywhere at once" not in after_delete["page"].get_text()
+
+
+# Writes through one instance, each read back at once through the other.
+STALE_READ_ROUNDS = 500
+
+
+def test_every_write_on_one_instance_is_read_at_once_on_the_other(instances):
+    """The HTTP cache is exact across servers: no answer from B after a write's answer
+    came back from A is older than that write, page or API, 500 times in a row."""
+    reader = client_from("203.0.113.21", instances.a)
+    sign_in_with_session(reader, "roaming3")
+    visitor = Client(instances.b.url)
+    comments_url = f"/api/v1/articles/{instances.slug}/comments/"
+    detail_url = f"/api/v1/articles/{instances.slug}/"
+    count_before = visitor.get(detail_url).json()["comment_count"]
+    stale = []
+    for round_number in range(STALE_READ_ROUNDS):
+        body = f"Round {round_number} of the stale-read check"
+        posted = reader.post(comments_url, json_body={"body": body})
+        assert posted.status == 201, posted.text
+        comment_id = posted.json()["id"]
+        page = visitor.get(f"/articles/{instances.slug}/", headers=HTML)
+        comments = visitor.get(comments_url)
+        detail = visitor.get(detail_url)
+        assert (page.status, comments.status, detail.status) == (200, 200, 200)
+        if body not in page.text:
+            stale.append((round_number, "page"))
+        if comments.json()["results"][-1]["id"] != comment_id:
+            stale.append((round_number, "comments"))
+        if detail.json()["comment_count"] != count_before + round_number + 1:
+            stale.append((round_number, "detail"))
+    print(f"stale answers after {STALE_READ_ROUNDS} writes on A read on B: {len(stale)}")
+    assert stale == []
 
 
 def admin_change_form(page):

@@ -14,11 +14,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# (page, visitor budget), the content versions of the visitor cache included, for a
-# first render: nothing kept yet. Lists read their page's ids, then load the articles
-# whose cards are not kept (with their tags). A signed-in reader skips the visitor
-# cache, and adds the session and user lookups and, on the article page, the like and
-# bookmark state.
+# (page, visitor budget), the content versions of the HTTP cache included, for a first
+# render: nothing cached yet. A signed-in reader skips the cached answers, and adds the
+# session and user lookups and, on the article page, the like and bookmark state.
 BUDGETS = {
     "home": 8,
     "list": 5,
@@ -29,10 +27,10 @@ BUDGETS = {
     "sitemap-articles": 3,
     "rss": 3,
 }
-# Rendered again with the same content: what is kept per version (pages/kept.py) is
-# not read again, a public list's ids and the tag or author it lists included. The
-# versions (read inside the test's transaction), nothing else.
-RENDERED_AGAIN = ["home", "list", "tag", "author", "search", "detail"]
+# Rendered again with the same content, the queries left when the `{% cache %}` parts
+# and the list's count are cached by version: the versions, and what decides whether
+# the page exists (the tag, the author; the article with its author and tags).
+RENDERED_AGAIN = {"home": 1, "list": 1, "search": 1, "tag": 2, "author": 2, "detail": 3}
 SIGNED_IN_EXTRA = {"detail": 4}
 SIGNED_IN_BASE = 2
 
@@ -79,9 +77,7 @@ def test_a_visitor_page_seen_before_costs_one_query(client, django_assert_num_qu
     url = urls(fill(3)[1])[page]
     first = client.get(url)
 
-    # Whether the kept copy is current: the content versions, nothing else. (Inside
-    # the test's transaction they are read from the database, on PostgreSQL too; pushed
-    # to the process, they cost none: tests/test_pushed_versions.py.)
+    # Whether the cached answer is current: the content versions, nothing else.
     with django_assert_num_queries(1):
         again = client.get(url)
     with django_assert_num_queries(1):
@@ -91,14 +87,14 @@ def test_a_visitor_page_seen_before_costs_one_query(client, django_assert_num_qu
 
 
 @pytest.mark.parametrize("page", RENDERED_AGAIN)
-def test_a_page_rendered_again_reads_only_what_is_not_kept(
+def test_a_page_rendered_again_reads_only_what_is_not_cached(
     client, settings, django_assert_num_queries, page
 ):
     settings.PAGE_CACHE = False  # every answer rendered
     url = urls(fill(25)[1])[page]
     first = client.get(url)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(RENDERED_AGAIN[page]):
         again = client.get(url)
     assert again.content == first.content
 
@@ -111,8 +107,8 @@ def test_signed_in_pages_run_a_fixed_number_of_queries(
     article = fill(size)[1]
     BookmarkFactory(user=reader, article=article)
     client.force_login(reader)
-    # Without the visitor cache, lists still read the site's version: their counts are
-    # remembered per version.
+    # Without the cached answers, lists still read the site's version: their counts
+    # are cached per version.
     budget = BUDGETS[page] + SIGNED_IN_BASE + SIGNED_IN_EXTRA.get(page, 0)
     with django_assert_max_num_queries(budget):
         assert client.get(urls(article)[page]).status_code == 200
@@ -125,8 +121,7 @@ def test_bookmarks_page_runs_a_fixed_number_of_queries(
     for article in fill(size):
         BookmarkFactory(user=reader, article=article)
     client.force_login(reader)
-    # The site's version (for the kept cards), the count, the page's ids, the articles
-    # whose cards are not kept and their tags.
+    # The count, the page's articles and their tags.
     with django_assert_max_num_queries(SIGNED_IN_BASE + 5):
         assert client.get(reverse("pages:bookmarks")).status_code == 200
 

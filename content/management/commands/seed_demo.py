@@ -22,7 +22,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from content import demo, freshness
+from content import demo, versions
 from content.models import Article, Bookmark, Comment, Like, Tag, User, reading_minutes
 
 # Articles generated, checked and inserted together; small enough that `slug__in`
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         # Rows in bulk: one new "site" version at the end, not one per row.
-        with freshness.bulk_change(), transaction.atomic():
+        with versions.bulk_change(), transaction.atomic():
             if reset:
                 removed = delete_demo_content()
                 self.stdout.write(

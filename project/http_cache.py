@@ -1,0 +1,265 @@
+"""HTTP caching, in one middleware: visitors' answers cached by content version, and
+conditional GET (ETag, 304) for every other read.
+
+A visitor's request (GET or HEAD with no session cookie, no Authorization header and no
+pending message) gets the same answer as every other visitor's. For one, to a view
+marked with `cached_for_visitors` (pages/urls.py, api/urls.py), `HttpCacheMiddleware`
+
+1. reads the content versions of what the view shows (content/versions.py: one query)
+   and makes the ETag from them, the request and the release, so a 304 costs nothing
+   more;
+2. answers from the `pages` cache, where the answer is stored under that ETag;
+3. else lets the request through and stores the answer when it is public (200, no
+   cookie set), compressed once with brotli and gzip for the clients that accept them
+   (no Django middleware stores compressed variants; compressing on every hit would
+   cost more than the hit).
+
+These answers carry `Cache-Control: public, max-age=0, s-maxage=…`: browsers revalidate
+every time (a 304), while nginx or a CDN may serve them for `s-maxage` seconds, never
+past the next scheduled publication. Every other read that may be kept (signed-in
+readers' pages, the API's reads) is rendered and gets an ETag from its body and reader,
+as Django's ConditionalGetMiddleware gives, so a client holding it still gets a 304
+without the bytes.
+"""
+
+import functools
+import gzip
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import brotli
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_http_date_safe
+
+from content import versions as content_versions
+
+CACHEABLE_METHODS = ("GET", "HEAD")
+# The cookie in which Django's messages wait for the next page (`CookieStorage`).
+MESSAGES_COOKIE = "messages"
+# Smaller bodies gain nothing from compression.
+COMPRESS_FROM_BYTES = 512
+# Set afresh on every answer, so never stored with it.
+FRESH_HEADERS = {"cache-control", "etag", "content-length"}
+
+
+def cached_for_visitors(view=None, *, per_article=False, negotiates=False):
+    """Mark `view` (a function or `View.as_view()`) as cached for visitors. Its answers
+    depend on the "site" version, and with `per_article` on its article's too (the URL's
+    `slug`); `negotiates` for views that choose a format by Accept (the API)."""
+    if view is None:
+        return functools.partial(
+            cached_for_visitors, per_article=per_article, negotiates=negotiates
+        )
+
+    @functools.wraps(view)
+    def marked(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    marked.cache_policy = Policy(per_article, negotiates)
+    return marked
+
+
+@dataclass(frozen=True)
+class Policy:
+    per_article: bool
+    negotiates: bool
+
+    def scopes(self, url_kwargs):
+        if self.per_article:
+            return content_versions.scopes_of_article(url_kwargs["slug"])
+        return [content_versions.SITE]
+
+    @property
+    def vary(self):
+        return ("Cookie", "Accept-Encoding") + (
+            ("Accept", "Authorization") if self.negotiates else ()
+        )
+
+
+@functools.cache
+def release():
+    """What the code and templates of this release are, for the ETags: a deployment
+    that changes a template must not answer 304 to a copy made by the one before. A
+    digest of the files' contents, so every server of one release agrees."""
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in ("project", "content", "pages", "api", "templates", "static"):
+        for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".txt", ".xml", ".js", ".css"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def weak_etag(*parts):
+    """A weak ETag naming `parts` (anything whose repr changes with the answer)."""
+    return f'W/"{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"'
+
+
+def is_visitor_request(request):
+    return (
+        request.method in CACHEABLE_METHODS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+        and "authorization" not in request.headers
+    )
+
+
+def shared_cache_control(expires_at=None):
+    """Public: browsers revalidate each time; shared caches keep it `s-maxage` seconds
+    (and may serve it stale while they refetch), never past `expires_at`."""
+    shared_age = settings.PAGE_CACHE_SHARED_MAX_AGE
+    stale_while_revalidate = settings.PAGE_CACHE_STALE_WHILE_REVALIDATE
+    if expires_at is not None:
+        remaining = max(0, int((expires_at - timezone.now()).total_seconds()))
+        shared_age = min(shared_age, remaining)
+        stale_while_revalidate = min(stale_while_revalidate, remaining - shared_age)
+    return (
+        f"public, max-age=0, s-maxage={shared_age}, stale-while-revalidate={stale_while_revalidate}"
+    )
+
+
+def _is_public(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _last_modified(response):
+    return parse_http_date_safe(response.get("Last-Modified", ""))
+
+
+class HttpCacheMiddleware:
+    """Placed before the session, CSRF, authentication and message middleware, which a
+    cached answer skips, and after the ones that add security headers, so that every
+    answer has them. A stored answer keeps the headers the inner middleware added."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        policy = _policy_of(request)
+        if policy is None or settings.DEBUG or not is_visitor_request(request):
+            response = self.get_response(request)
+            if policy is not None:
+                if "Cache-Control" not in response:
+                    patch_cache_control(response, private=True, no_cache=True)
+                patch_vary_headers(response, policy.vary)
+            return response if settings.DEBUG else _conditional(request, response)
+
+        versions, expires_at = content_versions.current(
+            policy.scopes(request.resolver_match.kwargs)
+        )
+        request.content_versions = versions  # for the view's `{% cache %}` parts
+        etag = weak_etag(
+            release(),
+            request.get_host(),
+            request.get_full_path(),
+            request.headers.get("Accept", "") if policy.negotiates else "",
+            sorted(versions.items()),
+        )
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            stored = caches["pages"].get(etag) if settings.PAGE_CACHE else None
+            response = (
+                stored.response_for(request) if stored else self._render(request, etag, expires_at)
+            )
+        if response.status_code == 304 or _is_public(response):
+            response["ETag"] = etag
+            response["Cache-Control"] = shared_cache_control(expires_at)
+            # If-Modified-Since, for views that state Last-Modified (the API's).
+            response = get_conditional_response(
+                request, etag=etag, last_modified=_last_modified(response), response=response
+            )
+        elif "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, policy.vary)
+        return response
+
+    def _render(self, request, etag, expires_at):
+        response = self.get_response(request)
+        if not (settings.PAGE_CACHE and _is_public(response)):
+            return response
+        timeout = settings.PAGE_CACHE_TIMEOUT
+        if expires_at is not None:
+            timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
+        stored = StoredResponse.of(response)
+        if timeout > 0:
+            caches["pages"].set(etag, stored, timeout)
+        return stored.response_for(request)
+
+
+def _conditional(request, response):
+    """A read's ETag from its body and who asked, and a 304 when the client holds it:
+    for the answers that say they may be kept (a Cache-Control without no-store)."""
+    if request.method not in CACHEABLE_METHODS or response.status_code != 200:
+        return response
+    cache_control = response.get("Cache-Control", "no-store")
+    if response.streaming or response.has_header("ETag") or "no-store" in cache_control:
+        return response
+    user = getattr(request, "user", None)
+    response["ETag"] = weak_etag(getattr(user, "pk", None), response.content)
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=_last_modified(response), response=response
+    )
+
+
+def _policy_of(request):
+    """The cache policy of the view at the request's address, if it has one. (Django
+    resolves the address again for the view; a miss pays that twice.)"""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    request.resolver_match = match
+    return getattr(match.func, "cache_policy", None)
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A public answer as stored: its headers and its body, plain and compressed once
+    in each encoding browsers ask for."""
+
+    headers: dict
+    bodies: dict  # by Content-Encoding; "" for none
+
+    @classmethod
+    def of(cls, response):
+        headers = {k: v for k, v in response.items() if k.lower() not in FRESH_HEADERS}
+        body = response.content
+        bodies = {"": body}
+        if len(body) >= COMPRESS_FROM_BYTES and "Content-Encoding" not in response:
+            bodies["br"] = brotli.compress(body, quality=5)
+            bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+        return cls(headers, bodies)
+
+    def response_for(self, request):
+        accepted = _accepted_encodings(request)
+        encoding = next((name for name in self.bodies if name and name in accepted), "")
+        body = self.bodies[encoding]
+        response = HttpResponse(body, headers=self.headers)
+        response["Content-Length"] = str(len(body))
+        if encoding:
+            response["Content-Encoding"] = encoding
+        return response
+
+
+def _accepted_encodings(request):
+    """The codings the client accepts (`q=0` means refused)."""
+    accepted = set()
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name and params.replace(" ", "") not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}:
+            accepted.add(name.strip().lower())
+    return accepted
