@@ -19,14 +19,12 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from project.errors import error_body
+
 logger = logging.getLogger(__name__)
 
 INVALID_DATA_MESSAGE = "The request is not valid; see `errors` for what to change."
 SERVER_ERROR_MESSAGE = "Something went wrong on our side."
-
-
-def error_body(*, status_code, code, message, errors=None):
-    return {"status": status_code, "code": code, "message": message, "errors": errors or {}}
 
 
 class RequestTooLarge(exceptions.APIException):

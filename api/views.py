@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers
-from api.exceptions import BadRequest, RequestTooLarge, error_body
+from api.exceptions import BadRequest, RequestTooLarge
 from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, text_key
 from api.parsers import JSONParser
 from api.permissions import CommentPermission
@@ -39,6 +39,7 @@ from content.models import (
     visible_article,
 )
 from content.search import search_articles
+from project.errors import error_body
 from project.http_cache import CACHEABLE_METHODS, shared_cache_control
 
 ARTICLE_ORDERS = {

@@ -8,9 +8,12 @@ from django.conf import settings
 from django.http import HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.template import loader
 
-from api.exceptions import error_body
-
 API_PREFIX = "/api/"
+
+
+def error_body(*, status_code, code, message, errors=None):
+    """The JSON error shape of the whole API (api/exceptions.py uses it too)."""
+    return {"status": status_code, "code": code, "message": message, "errors": errors or {}}
 
 
 def _wants_json(request):

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "dj_rest_auth",
     "dj_rest_auth.registration",
     "content",
+    "demo",
     "pages",
     "api",
 ]

@@ -1,7 +1,7 @@
 """`manage.py seed_demo`: demo authors, readers, tags, articles, comments, likes, bookmarks.
 
 Every demo object has a fixed identity (username, tag name, article slug, comment
-number) and is generated from its own seed (`content.demo`), so running the command
+number) and is generated from its own seed (`demo.generate`), so running the command
 again creates nothing, and a larger `--articles` adds only the articles still missing.
 Demo users are the accounts at `@demo.gazette.test`; `--reset` removes them and all
 they wrote, liked or bookmarked, then seeds afresh.
@@ -22,8 +22,9 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from content import demo, versions
+from content import versions
 from content.models import Article, Bookmark, Comment, Like, Tag, User, reading_minutes
+from demo import generate as demo
 
 # Articles generated, checked and inserted together; small enough that `slug__in`
 # stays within SQLite's parameter limit.

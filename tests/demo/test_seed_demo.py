@@ -6,10 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from content import demo
 from content.markdown import render_markdown
 from content.models import Article, Bookmark, Comment, Like, Tag, User
 from content.search import search_articles
+from demo import generate as demo
 from tests.factories import ArticleFactory, UserFactory
 from tests.search_index import assert_the_index_holds_exactly_the_articles
 
