@@ -24,6 +24,7 @@ import contextlib
 import datetime
 import secrets
 
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -32,6 +33,8 @@ from django.utils import timezone
 from content.models import Article, Comment, ContentVersion, Like, Tag, User
 
 SITE = "site"
+# Only bounds memory: a change of version makes new keys.
+FRAGMENT_TIMEOUT = 600
 
 # Saves that change nothing public: signing in stamps `last_login`.
 PRIVATE_USER_FIELDS = frozenset({"last_login", "password"})
@@ -96,6 +99,14 @@ def of_request(request, scopes):
     if missing := [scope for scope in scopes if scope not in known]:
         known = request.content_versions = {**known, **current(missing)[0]}
     return {scope: known[scope] for scope in scopes}
+
+
+def cached(request, scopes, name, make):
+    """`make()`'s value, stored in the `fragments` cache under `name` and the versions of
+    `scopes` as `request` sees them: for what the views read that only a change of those
+    scopes changes (a count, the article a page shows), as `{% cache %}` is for templates."""
+    key = ":".join(map(str, [name, *of_request(request, scopes).values()]))
+    return caches["fragments"].get_or_set(key, make, FRAGMENT_TIMEOUT)
 
 
 # --- What bumps which version -----------------------------------------------------

@@ -10,7 +10,6 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
@@ -29,6 +28,7 @@ from content.models import (
     can_moderate_comments,
     published_authors,
     reader_marks,
+    reads_only_public_content,
     visible_article,
 )
 from content.search import normalize_query, search_articles
@@ -36,8 +36,6 @@ from pages import seo
 from pages.forms import CommentForm
 
 ARTICLES_PER_PAGE = 20
-# A cached count is keyed by the site's version, so this only bounds memory.
-COUNT_TIMEOUT = 600
 FEATURED_COUNT = 3
 SITE_DESCRIPTION = "Gazette publishes articles, essays and field notes by independent writers."
 
@@ -53,13 +51,14 @@ class CachedCountPaginator(Paginator):
     on every page: a count runs over every published row, so it alone would make pages
     slower as the site grows."""
 
-    def __init__(self, queryset, per_page, *, count_key):
+    def __init__(self, queryset, per_page, *, request, count_name):
         super().__init__(queryset, per_page)
-        self.count_key = count_key
+        self.request, self.count_name = request, count_name
 
     @cached_property
     def count(self):
-        return caches["fragments"].get_or_set(self.count_key, self.object_list.count, COUNT_TIMEOUT)
+        name = f"count:{self.count_name}"
+        return versions.cached(self.request, [versions.SITE], name, self.object_list.count)
 
 
 def page_versions(request, slug=None):
@@ -70,17 +69,14 @@ def page_versions(request, slug=None):
     return {"site": found[0], "article": found[1] if slug else None}
 
 
-def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_key=None):
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_name=None):
     """The requested `?page=N` of `queryset`; a page that does not exist is a 404,
-    whether it is past the end or not a number. `count_key` names a list whose length
+    whether it is past the end or not a number. `count_name` names a list whose length
     only a change of the site's content changes (not a reader's bookmarks)."""
-    if count_key is None:
+    if count_name is None:
         paginator = Paginator(queryset, per_page)
     else:
-        site_version = page_versions(request)["site"]
-        paginator = CachedCountPaginator(
-            queryset, per_page, count_key=f"count:{site_version}:{count_key}"
-        )
+        paginator = CachedCountPaginator(queryset, per_page, request=request, count_name=count_name)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -90,7 +86,7 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_key=None):
 def home(request):
     published = Article.objects.published().for_listing().newest_first()
     # The list's first page, counted as the list counts it: "more" continues at page 2.
-    latest = paginate(request, published, count_key="articles")
+    latest = paginate(request, published, count_name="articles")
     meta = seo.PageMeta(
         title=settings.SITE_NAME,
         description=SITE_DESCRIPTION,
@@ -117,7 +113,7 @@ def home(request):
 
 def article_list(request):
     page = paginate(
-        request, Article.objects.published().for_listing().newest_first(), count_key="articles"
+        request, Article.objects.published().for_listing().newest_first(), count_name="articles"
     )
     path = reverse("pages:article-list")
     title = "All articles" if page.number == 1 else f"All articles, page {page.number}"
@@ -146,10 +142,21 @@ def short_key(text):
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def _cached_for_the_site(request, name, make):
+    """`make()`'s value, stored per version of the site: for what only an edit of public
+    content changes, such as the tag or author a page lists, or an article and its
+    metadata as every reader but staff sees them."""
+    return versions.cached(request, [versions.SITE], name, make)
+
+
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag.objects.in_use(), slug=slug)
+    tag = _cached_for_the_site(
+        request, f"tag:{short_key(slug)}", Tag.objects.in_use().filter(slug=slug).first
+    )
+    if tag is None:
+        raise Http404("No such tag.")
     articles = Article.objects.published().filter(tags=tag).for_listing().newest_first()
-    page = paginate(request, articles, count_key=f"tag:{tag.pk}")
+    page = paginate(request, articles, count_name=f"tag:{tag.pk}")
     path = reverse("pages:tag-detail", args=[tag.slug])
     crumbs = [("Home", reverse("pages:home")), (tag.name, path)]
     meta = seo.PageMeta(
@@ -184,9 +191,15 @@ def tag_detail(request, slug):
 
 def author_detail(request, username):
     # Only people with published writing have a public page.
-    author = get_object_or_404(published_authors(), username=username)
+    author = _cached_for_the_site(
+        request,
+        f"author:{short_key(username)}",
+        published_authors().filter(username=username).first,
+    )
+    if author is None:
+        raise Http404("No such author.")
     articles = Article.objects.published().filter(author=author).for_listing().newest_first()
-    page = paginate(request, articles, count_key=f"author:{author.pk}")
+    page = paginate(request, articles, count_name=f"author:{author.pk}")
     path = reverse("pages:author-detail", args=[author.username])
     crumbs = [("Home", reverse("pages:home")), (author.public_name, path)]
     meta = seo.PageMeta(
@@ -223,7 +236,7 @@ def search(request):
     page = paginate(
         request,
         search_articles(Article.objects.published().for_listing(), query),
-        count_key=f"search:{short_key(query)}",
+        count_name=f"search:{short_key(query)}",
     )
     if query:
         title = f"Search results for “{query}”"
@@ -283,9 +296,19 @@ def bookmarks(request):
 
 
 def article_detail(request, slug):
-    article = visible_article(request.user, slug)
+    article = _article(request, slug)
     # Made when the page shows it: not for a visitor's page whose comment part is cached.
     return _render_article(request, article, functools.cache(CommentForm))
+
+
+def _article(request, slug):
+    """The article at `slug` as `request.user` may read it, else 404: the same for every
+    reader but staff, so stored per version of the site for them."""
+    if not reads_only_public_content(request.user):
+        return visible_article(request.user, slug)
+    return _cached_for_the_site(
+        request, f"article:{short_key(slug)}", lambda: visible_article(request.user, slug)
+    )
 
 
 def _render_article(request, article, comment_form, status=200):
@@ -293,7 +316,9 @@ def _render_article(request, article, comment_form, status=200):
     liked = bookmarked = False
     if reader.is_authenticated:
         liked, bookmarked = reader_marks(reader, article)
-    meta, crumbs = _article_meta(article)
+    meta, crumbs = _cached_for_the_site(
+        request, f"article-meta:{article.pk}", lambda: _article_meta(article)
+    )
     context = {
         "meta": meta,
         "crumbs": crumbs,
@@ -370,7 +395,7 @@ def _neighbours(article):
 def comment_create(request, slug):
     if not request.user.is_authenticated:
         return _sign_in_first(slug)
-    article = visible_article(request.user, slug)
+    article = visible_article(request.user, slug)  # a write reads the database itself
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
