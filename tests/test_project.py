@@ -7,13 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
-
-from content.models import User
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
@@ -173,32 +169,3 @@ def test_models_and_migrations_agree():
 
 def test_system_checks_pass():
     call_command("check", fail_level="WARNING")
-
-
-@pytest.mark.django_db
-def test_the_development_superuser_is_refused_with_debug_off():
-    assert not settings.DEBUG
-    with pytest.raises(CommandError):
-        call_command("ensure_dev_superuser")
-    assert not User.objects.exists()
-
-
-@pytest.mark.django_db
-def test_the_development_superuser_can_sign_in_to_the_admin(client, settings):
-    settings.DEBUG = True
-    call_command("ensure_dev_superuser", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    call_command("ensure_dev_superuser", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-    assert User.objects.filter(is_superuser=True).count() == 1
-    assert client.login(username="admin", password="gazette-dev-admin")
-    assert client.get("/admin/").status_code == 200
-
-
-@pytest.mark.django_db
-def test_the_development_superuser_can_sign_in_on_the_site(client, settings):
-    settings.DEBUG = True
-    call_command("ensure_dev_superuser", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-    client.post("/accounts/login/", {"login": "admin", "password": "gazette-dev-admin"})
-
-    assert client.get("/bookmarks/").status_code == 200
