@@ -84,10 +84,10 @@ class LoginView(rest_auth_views.LoginView):
 
 
 def _passes_csrf_check(request):
-    django_request = request._request
+    # As DRF's SessionAuthentication checks it: its Request stands in for Django's.
     check = CSRFCheck(lambda _request: None)
-    check.process_request(django_request)
-    return check.process_view(django_request, None, (), {}) is None
+    check.process_request(request)
+    return check.process_view(request, None, (), {}) is None
 
 
 @extend_schema_view(
@@ -116,7 +116,7 @@ class LogoutView(rest_auth_views.LogoutView):
             except TokenError as error:
                 raise InvalidToken(str(error)) from error
             return super().logout(request)
-        django_logout(request._request)
+        django_logout(request)
         return Response({"detail": "Successfully logged out."})
 
 
@@ -125,7 +125,7 @@ class RegisterView(registration_views.RegisterView):
 
     def perform_create(self, serializer):
         if serializer.email_taken:
-            get_adapter(self.request._request).send_account_already_exists_mail(
+            get_adapter(self.request).send_account_already_exists_mail(
                 serializer.validated_data["email"]
             )
             return None
@@ -177,4 +177,4 @@ class CsrfTokenView(APIView):
     authentication_classes = []
 
     def get(self, request):
-        return Response({"csrf_token": get_token(request._request)})
+        return Response({"csrf_token": get_token(request)})

@@ -19,6 +19,8 @@ from django.utils.text import slugify
 from content.markdown import render_markdown
 
 COMMENT_MAX_LENGTH = 5000
+# Articles' order wherever they are listed: latest publication first, ties by id.
+NEWEST_FIRST = ["-published_at", "-id"]
 WORDS_PER_MINUTE = 230
 
 
@@ -97,7 +99,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def newest_first(self):
-        return self.order_by("-published_at", "-id")
+        """The site's order (the API's default keyset order is the same)."""
+        return self.order_by(*NEWEST_FIRST)
 
     def published_before(self, article):
         """Published articles before `article` (ties broken by id), nearest first.
@@ -132,8 +135,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_author_and_tags().defer("body", "body_html")
 
     def bookmarked_by(self, user):
-        """`user`'s bookmarked articles, each with `bookmarked_at`."""
-        return self.filter(bookmarks__user=user).annotate(bookmarked_at=F("bookmarks__created_at"))
+        """`user`'s bookmarked articles, each with `bookmarked_at`, last bookmarked first
+        (the API's keyset order, `BOOKMARK_ORDER`, is the same)."""
+        return (
+            self.filter(bookmarks__user=user)
+            .annotate(bookmarked_at=F("bookmarks__created_at"))
+            .order_by("-bookmarked_at", "-id")
+        )
 
 
 def visible_article(user, slug):
@@ -253,7 +261,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = NEWEST_FIRST
         permissions = [
             ("change_any_article", "Can change articles of any author"),
             ("publish_article", "Can publish, schedule and unpublish articles"),

@@ -31,11 +31,7 @@ class SiteSitemap(Sitemap):
 
 class ArticleSitemap(SiteSitemap):
     def items(self):
-        return (
-            Article.objects.published()
-            .only("slug", "updated_at", "published_at")
-            .order_by("-published_at", "-id")
-        )
+        return Article.objects.published().only("slug", "updated_at", "published_at").newest_first()
 
     def lastmod(self, article):
         return article.updated_at

@@ -269,12 +269,7 @@ def search(request):
 
 @login_required
 def bookmarks(request):
-    bookmarked = (
-        Article.objects.published()
-        .bookmarked_by(request.user)
-        .for_listing()
-        .order_by("-bookmarked_at", "-id")
-    )
+    bookmarked = Article.objects.published().bookmarked_by(request.user).for_listing()
     page = paginate(request, bookmarked)
     path = reverse("pages:bookmarks")
     meta = seo.PageMeta(
