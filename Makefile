@@ -24,10 +24,11 @@ TEST_WORKERS ?= 2
 TEST_OPS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette_ops
 TEST_OPS_REDIS_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: help install run serve test test-tools system-tools test-sqlite test-postgres test-quality test-ops lint format npm-lock outdated bench bench-gunicorn bench-mixed bench-tools
+.PHONY: help install run serve check test test-tools system-tools test-sqlite test-postgres test-quality test-ops lint format npm-lock outdated bench bench-gunicorn bench-mixed bench-tools
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
+	@echo "make check   the inner loop: lint, then the in-process tests on SQLite (no browser, no server)"
 	@echo "make test    run the whole suite (SQLite, then PostgreSQL + Redis when reachable, then the quality gates)"
 	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse, Observatory)"
 	@echo "make test-ops      only the operations tests (concurrency, scale-out, mixed load)"
@@ -70,6 +71,14 @@ serve: install
 	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: install test-tools test-sqlite test-postgres test-quality test-ops
+
+# The inner loop: lint, then every test that runs in process on SQLite. Left to `make
+# test`: the browser, the quality gates, the operations tests, and what starts a server
+# (gunicorn, Django's live server) or fuzzes the API (schemathesis).
+CHECK_LEAVES_OUT := tests/browser tests/quality tests/ops tests/api/test_fuzzing.py \
+	tests/security/test_xss_browser.py tests/security/test_transport_gunicorn.py
+check: lint
+	$(BIN)/pytest -n $(TEST_WORKERS) -q $(addprefix --ignore=,$(CHECK_LEAVES_OUT))
 
 # What the suite needs besides Python: Chromium, Java (the Nu HTML checker) and Node.js
 # from apt when missing (as root), then the npm tools of package-lock.json. Without root
@@ -127,14 +136,14 @@ outdated: install
 	$(BIN)/python .ci/outdated.py
 
 test-sqlite: install test-tools
-	$(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/quality --ignore=tests/ops
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
 # service fails the build instead of being skipped.
 test-postgres: install test-tools
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		echo "== PostgreSQL + Redis run =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/quality --ignore=tests/ops; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops; \
 	else \
 		echo "== PostgreSQL or Redis not reachable on 127.0.0.1: PostgreSQL + Redis run skipped (CI=true makes it mandatory) =="; \
 	fi
