@@ -101,11 +101,12 @@ def of_request(request, scopes):
     return {scope: known[scope] for scope in scopes}
 
 
-def cached(request, scopes, name, make):
-    """`make()`'s value, stored in the `fragments` cache under `name` and the versions of
-    `scopes` as `request` sees them: for what the views read that only a change of those
-    scopes changes (a count, the article a page shows), as `{% cache %}` is for templates."""
-    key = ":".join(map(str, [name, *of_request(request, scopes).values()]))
+def cached(request, name, make):
+    """`make()`'s value, stored in the `fragments` cache under `name` and the "site"
+    version as `request` sees it: for what the views read that only a change of public
+    content changes (a count, the tag, author or article a page shows), as `{% cache %}`
+    is for templates."""
+    key = f"{name}:{of_request(request, [SITE])[SITE]}"
     return caches["fragments"].get_or_set(key, make, FRAGMENT_TIMEOUT)
 
 

@@ -58,7 +58,7 @@ class CachedCountPaginator(Paginator):
     @cached_property
     def count(self):
         name = f"count:{self.count_name}"
-        return versions.cached(self.request, [versions.SITE], name, self.object_list.count)
+        return versions.cached(self.request, name, self.object_list.count)
 
 
 def page_versions(request, slug=None):
@@ -142,15 +142,8 @@ def short_key(text):
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _cached_for_the_site(request, name, make):
-    """`make()`'s value, stored per version of the site: for what only an edit of public
-    content changes, such as the tag or author a page lists, or an article and its
-    metadata as every reader but staff sees them."""
-    return versions.cached(request, [versions.SITE], name, make)
-
-
 def tag_detail(request, slug):
-    tag = _cached_for_the_site(
+    tag = versions.cached(
         request, f"tag:{short_key(slug)}", Tag.objects.in_use().filter(slug=slug).first
     )
     if tag is None:
@@ -191,7 +184,7 @@ def tag_detail(request, slug):
 
 def author_detail(request, username):
     # Only people with published writing have a public page.
-    author = _cached_for_the_site(
+    author = versions.cached(
         request,
         f"author:{short_key(username)}",
         published_authors().filter(username=username).first,
@@ -301,7 +294,7 @@ def _article(request, slug):
     reader but staff, so stored per version of the site for them."""
     if not reads_only_public_content(request.user):
         return visible_article(request.user, slug)
-    return _cached_for_the_site(
+    return versions.cached(
         request, f"article:{short_key(slug)}", lambda: visible_article(request.user, slug)
     )
 
@@ -311,7 +304,7 @@ def _render_article(request, article, comment_form, status=200):
     liked = bookmarked = False
     if reader.is_authenticated:
         liked, bookmarked = reader_marks(reader, article)
-    meta, crumbs = _cached_for_the_site(
+    meta, crumbs = versions.cached(
         request, f"article-meta:{article.pk}", lambda: _article_meta(article)
     )
     context = {
