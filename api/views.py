@@ -185,7 +185,8 @@ class ArticleDetailView(ApiView):
         article.like_count, article.comment_count = likes["count"], comments["count"]
         article.viewer_liked = article.viewer_bookmarked = None
         if request.user.is_authenticated:
-            article.viewer_liked, article.viewer_bookmarked = reader_marks(request.user, article)
+            marks = reader_marks(request.user, article)
+            article.viewer_liked, article.viewer_bookmarked = marks.liked, marks.bookmarked
 
         return self.render(
             serializers.ArticleDetailSerializer,

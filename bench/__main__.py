@@ -32,10 +32,10 @@ API_HEADERS = {**BROWSER_HEADERS, "Accept": "application/json"}
 # Throttling stays on (its cost is part of every API request) but never answers 429.
 UNTHROTTLED = "1000000000/s"
 PAGE_CACHE_PAGES = ["home", "list", "list_50", "detail", "tag", "search"]
-# Rendered with nothing cached at all (FRAGMENT_CACHE=off too): the full cost of a page.
+# Rendered with nothing cached at all (VIEW_CACHE=off too): the full cost of a page.
 COLD_RENDER_PAGES = ["list", "detail"]
-# A signed-in reader's pages, with the page cache on as shipped: rendered per request
-# around the parts `{% cache %}` stores by version.
+# A signed-in reader's pages, with the page cache on as shipped: cached per content version
+# and reader state, with the reader's own CSRF token.
 SIGNED_IN_PAGES = ["home", "list_2", "detail"]
 # A reader's session cookie, printed as "name=value".
 SIGN_IN = """
@@ -259,7 +259,7 @@ def measure_size(run, overrides, settings, folder):
     rendered = {"PAGE_CACHE": "off"}
     loads = (load, warmup)
     measure_rendered(run, overrides, paths, PAGE_CACHE_PAGES, "render", rendered, folder, loads)
-    nothing_cached = {**rendered, "FRAGMENT_CACHE": "off"}
+    nothing_cached = {**rendered, "VIEW_CACHE": "off"}
     measure_rendered(
         run, overrides, paths, COLD_RENDER_PAGES, "cold", nothing_cached, folder, loads
     )

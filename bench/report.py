@@ -10,9 +10,9 @@ from pathlib import Path
 
 FLOOR = "healthz"
 # name: what the row shows. Cached pages are the app as it is with PAGE_CACHE=on;
-# `signed_in_*` are pages a signed-in reader gets (session cookie), rendered around the
-# parts `{% cache %}` stores by version; `render_*` are the cached pages with
-# PAGE_CACHE=off (the cost of rendering); `cold_*` with FRAGMENT_CACHE=off as well:
+# `signed_in_*` are pages a signed-in reader gets (session cookie), cached per content
+# version and reader state; `render_*` are the cached pages with
+# PAGE_CACHE=off (the cost of rendering); `cold_*` with VIEW_CACHE=off as well:
 # nothing cached, every query run.
 ENDPOINTS = {
     "healthz": "/healthz (framework floor)",

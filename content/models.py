@@ -4,11 +4,13 @@ Visibility is decided here, once, by QuerySet methods (`published()`,
 `visible_to(user)`); pages, API, feeds, sitemap and counts all call them.
 """
 
+from collections import namedtuple
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
@@ -473,11 +475,20 @@ class ContentVersion(models.Model):
         return f"{self.scope}: {self.version}"
 
 
+ReaderMarks = namedtuple("ReaderMarks", ["liked", "bookmarked", "commented"])
+
+
 def reader_marks(user, article):
-    """Whether signed-in `user` liked and bookmarked `article`: (liked, bookmarked), in
-    one query."""
-    marks = User.objects.filter(pk=user.pk).values_list(
-        Exists(Like.objects.filter(user=OuterRef("pk"), article=article)),
-        Exists(Bookmark.objects.filter(user=OuterRef("pk"), article=article)),
-    )
-    return marks.get()
+    """Whether signed-in `user` liked, bookmarked and commented on `article`, in one
+    query (ReaderMarks). In SQL of its own, as content/versions.py reads versions: it
+    runs on every signed-in article page, and building it through the ORM took twenty
+    times as long as running it (720 against 37 µs)."""
+    exists = [
+        f"EXISTS(SELECT 1 FROM {model._meta.db_table} WHERE "  # noqa: S608 (our names)
+        f"{model._meta.get_field('article').column} = %s AND "
+        f"{model._meta.get_field(reader).column} = %s)"
+        for model, reader in ((Like, "user"), (Bookmark, "user"), (Comment, "author"))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(exists)}", [article.pk, user.pk] * 3)
+        return ReaderMarks(*map(bool, cursor.fetchone()))

@@ -10,10 +10,10 @@ transaction as the change itself:
   detail and its comment list depend on (no list shows counts).
 
 A cached answer is stored under a key naming the versions it was made from
-(project/http_cache.py for whole answers, `{% cache %}` in templates for parts), so an
-edit makes new keys and the old entries age out. The versions live in the database that
-every app server shares and are read once per request, so an edit through one server
-shows on the very next request to any other.
+(project/http_cache.py for visitors' whole answers, `cached()` below for what the views
+store), so an edit makes new keys and the old entries age out. The versions live in the
+database that every app server shares and are read once per request, so an edit through
+one server shows on the very next request to any other.
 
 Time changes one thing by itself: a scheduled article appears at its publication time.
 "site" carries that moment (`expires_at`); the first request after it bumps the
@@ -34,7 +34,7 @@ from content.models import Article, Comment, ContentVersion, Like, Tag, User
 
 SITE = "site"
 # Only bounds memory: a change of version makes new keys.
-FRAGMENT_TIMEOUT = 600
+VIEW_CACHE_TIMEOUT = 600
 
 # Saves that change nothing public: signing in stamps `last_login`.
 PRIVATE_USER_FIELDS = frozenset({"last_login", "password"})
@@ -93,21 +93,20 @@ def current(scopes):
 
 
 def of_request(request, scopes):
-    """{scope: version} as `request` sees them: read once per request, so every part of
-    one answer (the whole answer, its `{% cache %}` parts) agrees."""
+    """{scope: version} as `request` sees them: read once per request, so everything one
+    answer is made of agrees."""
     known = getattr(request, "content_versions", {})
     if missing := [scope for scope in scopes if scope not in known]:
         known = request.content_versions = {**known, **current(missing)[0]}
     return {scope: known[scope] for scope in scopes}
 
 
-def cached(request, name, make):
-    """`make()`'s value, stored in the `fragments` cache under `name` and the "site"
-    version as `request` sees it: for what the views read that only a change of public
-    content changes (a count, the tag, author or article a page shows), as `{% cache %}`
-    is for templates."""
-    key = f"{name}:{of_request(request, [SITE])[SITE]}"
-    return caches["fragments"].get_or_set(key, make, FRAGMENT_TIMEOUT)
+def cached(request, name, make, scopes=(SITE,)):
+    """`make()`'s value, stored in the `views` cache under `name` and the versions of
+    `scopes` as `request` sees them: for what only a change of public content changes (a
+    count, the tag, author or article a page shows, a rendered public page)."""
+    key = ":".join([name, *map(str, of_request(request, scopes).values())])
+    return caches["views"].get_or_set(key, make, VIEW_CACHE_TIMEOUT)
 
 
 # --- What bumps which version -----------------------------------------------------

@@ -6,14 +6,18 @@ every write goes through content/services.py.
 
 import functools
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +29,6 @@ from content.models import (
     Comment,
     Like,
     Tag,
-    can_moderate_comments,
     published_authors,
     reader_marks,
     reads_only_public_content,
@@ -61,12 +64,37 @@ class CachedCountPaginator(Paginator):
         return versions.cached(self.request, name, self.object_list.count)
 
 
-def page_versions(request, slug=None):
-    """{"site": …, "article": …}: the content versions (content/versions.py) that key a
-    page's `{% cache %}` parts, "article" for the page of the article at `slug`."""
-    scopes = versions.scopes_of_article(slug) if slug else [versions.SITE]
-    found = list(versions.of_request(request, scopes).values())
-    return {"site": found[0], "article": found[1] if slug else None}
+# Where a reader's CSRF token goes in a cached page. Random, so that no text a page shows
+# can stand for it; per process, as the `views` cache is.
+CSRF_TOKEN_PLACEHOLDER = secrets.token_hex(16)
+
+
+def render_cached(request, template_name, context, *, slug=None, reader_state=()):
+    """`render()` for a public page, which is the same for every reader in the same state
+    but for their CSRF token: signed in or not, and `reader_state` (what else the view
+    shows of the reader, such as a like). It is rendered once per address, content
+    version ("site", and with `slug` that article's) and state, with a placeholder for
+    the token, and stored in the `views` cache; each reader's copy gets their token.
+
+    Staff see drafts, and waiting messages are one reader's: those pages are rendered as
+    they are. A template of such a page may show of the reader only what the key holds
+    (README, "Caching"). Hand-written because `{% cache %}` cannot leave a hole for the
+    token in what it stores, and `cache_page` stores one answer per reader."""
+    if not reads_only_public_content(request.user) or get_messages(request):
+        return render(request, template_name, context)
+    state = "".join("1" if part else "0" for part in (request.user.is_authenticated, *reader_state))
+    name = f"page:{short_key(request.get_host() + request.get_full_path())}:{state}"
+    html = versions.cached(
+        request,
+        name,
+        lambda: render_to_string(
+            template_name, {**context, "csrf_token": CSRF_TOKEN_PLACEHOLDER}, request
+        ),
+        versions.scopes_of_article(slug) if slug else [versions.SITE],
+    )
+    if CSRF_TOKEN_PLACEHOLDER in html:
+        html = html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
+    return HttpResponse(html)
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_name=None):
@@ -94,13 +122,12 @@ def home(request):
         structured_data=[seo.website_data()],
         json_url=reverse("api:article-list"),
     )
-    return render(
+    return render_cached(
         request,
         "pages/home.html",
         {
             "meta": meta,
-            "versions": page_versions(request),
-            # Queries, evaluated only when their `{% cache %}` part is rendered.
+            # Queries, evaluated only when the page is rendered, not cached.
             "featured": published.filter(is_featured=True)[:FEATURED_COUNT],
             "articles": latest.object_list,
             "list_api_url": list_api_url(),
@@ -131,9 +158,8 @@ def article_list(request):
         "page": page,
         "page_path": path,
         "list_api_url": list_api_url(),
-        "versions": page_versions(request),
     }
-    return render(request, "pages/article_list.html", {**context, "heading": "All articles"})
+    return render_cached(request, "pages/article_list.html", {**context, "heading": "All articles"})
 
 
 def short_key(text):
@@ -167,7 +193,7 @@ def tag_detail(request, slug):
             )
         ],
     )
-    return render(
+    return render_cached(
         request,
         "pages/tag_detail.html",
         {
@@ -177,7 +203,6 @@ def tag_detail(request, slug):
             "page": page,
             "page_path": path,
             "list_api_url": list_api_url(tag=tag.slug),
-            "versions": page_versions(request),
         },
     )
 
@@ -207,7 +232,7 @@ def author_detail(request, username):
             seo.breadcrumb_data(crumbs),
         ],
     )
-    return render(
+    return render_cached(
         request,
         "pages/author_detail.html",
         {
@@ -217,7 +242,6 @@ def author_detail(request, username):
             "page": page,
             "page_path": path,
             "list_api_url": list_api_url(author=author.username),
-            "versions": page_versions(request),
         },
     )
 
@@ -244,7 +268,7 @@ def search(request):
         noindex=bool(query),
         json_url=seo.page_url(reverse("api:article-list"), search=query) if query else "",
     )
-    return render(
+    return render_cached(
         request,
         "pages/search.html",
         {
@@ -255,7 +279,6 @@ def search(request):
             "page_query": {"q": query},
             "list_api_url": list_api_url(search=query),
             "search_api_url": list_api_url(),
-            "versions": page_versions(request),
         },
     )
 
@@ -284,8 +307,9 @@ def bookmarks(request):
 
 
 def article_detail(request, slug):
+    versions.of_request(request, versions.scopes_of_article(slug))  # both in one read
     article = _article(request, slug)
-    # Made when the page shows it: not for a visitor's page whose comment part is cached.
+    # Made when the page shows it: not when the page is cached.
     return _render_article(request, article, functools.cache(CommentForm))
 
 
@@ -301,9 +325,7 @@ def _article(request, slug):
 
 def _render_article(request, article, comment_form, status=200):
     reader = request.user
-    liked = bookmarked = False
-    if reader.is_authenticated:
-        liked, bookmarked = reader_marks(reader, article)
+    marks = reader_marks(reader, article) if reader.is_authenticated else None
     meta, crumbs = versions.cached(
         request, f"article-meta:{article.pk}", lambda: _article_meta(article)
     )
@@ -311,19 +333,24 @@ def _render_article(request, article, comment_form, status=200):
         "meta": meta,
         "crumbs": crumbs,
         "article": article,
-        "versions": page_versions(request, article.slug),
-        # Callables, which the template calls only where its `{% cache %}` part is not
+        # Callables, which the template calls only when the page is rendered, not
         # cached (Django calls a callable it finds in the context).
         "comments": functools.cache(lambda: _comments(reader, article)),
-        "comments_key": _comments_key(reader, article),
         "like_count": functools.cache(Like.objects.filter(article=article).count),
         "neighbours": functools.cache(lambda: _neighbours(article)),
         "comment_form": comment_form,
         "comment_max_length": COMMENT_MAX_LENGTH,
-        "liked": liked,
-        "bookmarked": bookmarked,
+        "liked": bool(marks and marks.liked),
+        "bookmarked": bool(marks and marks.bookmarked),
     }
-    return render(request, "pages/article_detail.html", context, status=status)
+    # A refused comment is shown back to its writer, and a reader's own comments carry
+    # links for them alone: those pages are theirs.
+    if status != 200 or (marks and marks.commented):
+        return render(request, "pages/article_detail.html", context, status=status)
+    reader_state = (context["liked"], context["bookmarked"])
+    return render_cached(
+        request, "pages/article_detail.html", context, slug=article.slug, reader_state=reader_state
+    )
 
 
 def _article_meta(article):
@@ -346,18 +373,6 @@ def _article_meta(article):
         structured_data=[seo.article_data(article), seo.breadcrumb_data(crumbs)],
     )
     return meta, crumbs
-
-
-def _comments_key(reader, article):
-    """What a reader's copy of a comment thread shows of them, beyond the versions:
-    whether they moderate, and which of their own comments they may still edit (the
-    window closes with time alone) or delete. Empty for a visitor."""
-    if not reader.is_authenticated:
-        return ""
-    own = Comment.objects.visible_to(reader).filter(article=article, author=reader)
-    own = list(own.only("pk", "author_id", "created_at", "is_hidden"))
-    editable = [comment.pk for comment in own if services.can_edit_comment(reader, comment)]
-    return f"{can_moderate_comments(reader)}:{[comment.pk for comment in own]}:{editable}"
 
 
 def _comments(reader, article):

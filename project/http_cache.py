@@ -161,7 +161,7 @@ class HttpCacheMiddleware:
         versions, expires_at = content_versions.current(
             policy.scopes(request.resolver_match.kwargs)
         )
-        request.content_versions = versions  # for the view's `{% cache %}` parts
+        request.content_versions = versions  # for what the view caches
         etag = weak_etag(
             release(),
             request.get_host(),

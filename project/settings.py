@@ -194,9 +194,10 @@ else:
 # Off in debug, where templates change under a running server and every answer must
 # show the change (and no ETag may claim it did not).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
-# The parts of pages that `{% cache %}` stores by content version, for the pages rendered
-# every time: signed-in readers', and all of them with PAGE_CACHE off.
-FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=not DEBUG)
+# What the views store by content version (content/versions.py `cached`): values such as
+# a list's count, and public pages rendered for signed-in readers (and for everyone with
+# PAGE_CACHE off), one per reader state (pages/views.py `render_cached`).
+VIEW_CACHE = env.bool("VIEW_CACHE", default=not DEBUG)
 # Both per process: a body fetched from Redis would cost a round trip, while being
 # current is decided by the versions every server shares. The least used go first.
 CACHES["pages"] = {
@@ -205,11 +206,11 @@ CACHES["pages"] = {
     # About 30 kB a page: at most some 60 MB per process.
     "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=2000)},
 }
-CACHES["fragments"] = {
+CACHES["views"] = {
     "BACKEND": "django.core.cache.backends."
-    + ("locmem.LocMemCache" if FRAGMENT_CACHE else "dummy.DummyCache"),
-    "LOCATION": "gazette-fragments",
-    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_MAX_ENTRIES", default=5000)},
+    + ("locmem.LocMemCache" if VIEW_CACHE else "dummy.DummyCache"),
+    "LOCATION": "gazette-views",
+    "OPTIONS": {"MAX_ENTRIES": env.int("VIEW_CACHE_MAX_ENTRIES", default=5000)},
 }
 # A copy unused this long is dropped even if still current.
 PAGE_CACHE_TIMEOUT = 600

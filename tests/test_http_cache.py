@@ -12,6 +12,7 @@ import brotli
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from tests.factories import (
     LikeFactory,
     StaffFactory,
     UserFactory,
+    verified_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def fetch_all(client, urls):
 
 def clear_cached_answers():
     caches["pages"].clear()
-    caches["fragments"].clear()
+    caches["views"].clear()
 
 
 def fetch_fresh(client, urls):
@@ -204,6 +206,7 @@ def test_with_the_cache_off_every_answer_is_rendered_and_304s_stay_cheap(
     url = reverse("pages:article-list")
     first = client.get(url)
 
+    caches["views"].clear()  # so that the view's page shows whether the view ran
     with django_assert_max_num_queries(4):
         again = client.get(url)
     assert again.content == first.content
@@ -276,11 +279,9 @@ def without_csrf_tokens(body):
     )
 
 
-def test_signed_in_pages_built_from_cached_parts_equal_a_fresh_render_after_every_change(
-    client, site, public_urls
-):
-    """The oracle of the HTTP cache, for pages rendered every time: a signed-in reader's
-    pages are built from `{% cache %}` parts stored per version."""
+def test_signed_in_pages_equal_a_fresh_render_after_every_change(client, site, public_urls):
+    """The oracle of the HTTP cache, for signed-in readers' pages: cached per version and
+    reader state (`render_cached` in pages/views.py)."""
     article, older = site["article"], site["older"]
     moderator = StaffFactory(role="Editors")
     client.force_login(UserFactory(username="reader"))
@@ -341,3 +342,91 @@ def test_a_stored_answer_carries_the_headers_of_the_rendered_one(client, site, a
     assert dict(stored.items()) == dict(rendered.items())
     for security_header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
         assert security_header in stored
+
+
+def rendered_templates(response):
+    return [template.name for template in response.templates]
+
+
+def test_signed_in_readers_in_the_same_state_share_one_rendered_page(
+    site, django_assert_num_queries
+):
+    """pages/views.py `render_cached`: a page is rendered once for every reader in the same
+    state; each copy carries its reader's own CSRF token."""
+    article = site["article"]
+    url = article.get_absolute_url()
+    first_reader, second_reader, liker = (UserFactory() for _ in range(3))
+    LikeFactory(user=liker, article=article)
+    clients = {}
+    for reader in (first_reader, second_reader, liker):
+        clients[reader] = Client(enforce_csrf_checks=True)
+        clients[reader].force_login(reader)
+
+    first = clients[first_reader].get(url)
+    # The session, the reader, the versions, and the reader's marks on the article.
+    with django_assert_num_queries(4):
+        second = clients[second_reader].get(url)
+    liked = clients[liker].get(url)
+
+    assert "pages/article_detail.html" in rendered_templates(first)
+    assert rendered_templates(second) == []
+    assert "pages/article_detail.html" in rendered_templates(liked)  # another state
+    assert without_csrf_tokens(second.content) == without_csrf_tokens(first.content)
+    assert 'aria-pressed="true" data-on="Liked"' in liked.content.decode()
+    assert 'aria-pressed="true"' not in second.content.decode()
+    # The token in the shared page is the second reader's: their plain form posts with it.
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', second.content)[1]
+    posted = clients[second_reader].post(
+        reverse("pages:comment-create", args=[article.slug]),
+        {"body": "Shared page, own token", "csrfmiddlewaretoken": token.decode()},
+    )
+    assert posted.status_code == 302
+    assert article.comments.filter(author=second_reader, body="Shared page, own token").exists()
+
+
+def test_pages_that_show_a_reader_more_than_others_are_rendered_for_them(site):
+    """Staff (drafts, moderation links), a reader's own comments (edit and delete links)
+    and waiting messages make a page the reader's own: never cached, never shared."""
+    article = site["article"]
+    url = article.get_absolute_url()
+    commenter = UserFactory()
+    CommentFactory(article=article, author=commenter, body="My own words")
+    for reader in (StaffFactory(role="Editors"), commenter):
+        client = Client()
+        client.force_login(reader)
+        client.get(url)
+
+        again = client.get(url)
+
+        assert "pages/article_detail.html" in rendered_templates(again)
+    assert reverse("pages:comment-edit", args=[article.comments.get(author=commenter).pk]) in (
+        again.content.decode()
+    )
+
+    # Signing in through the form leaves a message for the next page, this reader's alone.
+    reader, other = verified_user(), Client()
+    other.force_login(UserFactory())
+    other.get("/")  # the signed-in home page, cached
+    client = Client()
+    signed_in = client.post(
+        reverse("account_login"),
+        {"login": reader.username, "password": "correct-horse-battery-staple"},
+        follow=True,
+    )
+    assert reader.username in signed_in.content.decode()
+    assert "pages/home.html" in rendered_templates(signed_in)
+    assert reader.username not in other.get("/").content.decode()
+
+
+def test_text_that_looks_like_the_token_placeholder_is_shown_as_written(client, site):
+    """The placeholder is random per process: a title cannot name it, so no reader's token
+    ends up in a page's text."""
+    article = site["article"]
+    article.title = "csrf " + "0" * 32
+    article.save()
+    reader = UserFactory()
+    client.force_login(reader)
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert f"<h1>csrf {'0' * 32}</h1>" in page

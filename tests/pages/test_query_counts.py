@@ -27,9 +27,9 @@ BUDGETS = {
     "sitemap-articles": 3,
     "rss": 3,
 }
-# Rendered again with the same content: what is cached per version (`{% cache %}`
-# parts, the list's count, the tag, author or article the page shows) is not read
-# again. The versions (read inside the test's transaction), nothing else.
+# Rendered again with the same content: what is cached per version (the page, the
+# list's count, the tag, author or article the page shows) is not read again. The
+# versions (read inside the test's transaction), nothing else.
 RENDERED_AGAIN = ["home", "list", "tag", "author", "search", "detail"]
 SIGNED_IN_EXTRA = {"detail": 4}
 SIGNED_IN_BASE = 2
