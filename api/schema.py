@@ -12,14 +12,14 @@
 
 from drf_spectacular import openapi
 from drf_spectacular.contrib import rest_auth
-from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiViewExtension
+from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework_simplejwt.views import TokenViewBase
 
-from api.serializers import CommentUpdateSerializer
-
 ERROR_COMPONENT = "Error"
+# The PATCH body of `comments/<id>/` (CommentUpdateSerializer), as drf-spectacular names it.
+COMMENT_UPDATE_COMPONENT = "PatchedCommentUpdateRequest"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
 ERROR_SCHEMA = {
     "type": "object",
@@ -116,20 +116,14 @@ class AutoSchema(openapi.AutoSchema):
         return True
 
 
-def add_error_component(result, generator, request, public):
-    """drf-spectacular postprocessing hook: the Error component the responses refer to."""
-    result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
+def complete_schema(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the Error component the responses refer to,
+    and a comment update's rule that every field is optional, but not all at once."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas[ERROR_COMPONENT] = ERROR_SCHEMA
+    if COMMENT_UPDATE_COMPONENT in schemas:
+        schemas[COMMENT_UPDATE_COMPONENT]["minProperties"] = 1
     return result
-
-
-class CommentUpdateScheme(OpenApiSerializerExtension):
-    """Every field of a comment update is optional, but not all of them at once."""
-
-    target_class = CommentUpdateSerializer
-
-    def map_serializer(self, auto_schema, direction):
-        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-        return {**schema, "minProperties": 1}
 
 
 # --- The auth endpoints --------------------------------------------------------------------

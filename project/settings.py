@@ -458,7 +458,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ArticleStateEnum": "api.serializers.ARTICLE_STATES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.add_error_component",
+        "api.schema.complete_schema",
     ],
     # Swagger UI from our own static files: no CDN, no third-party script.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -118,6 +118,11 @@ def test_request_and_response_components_are_separate(schema):
     assert "author" in components["Comment"]["properties"]
 
 
+def test_a_comment_update_must_name_at_least_one_field(schema):
+    # The API answers 400 to an empty PATCH; the schema says so.
+    assert schema["components"]["schemas"]["PatchedCommentUpdateRequest"]["minProperties"] == 1
+
+
 def test_the_docs_are_served_from_our_own_static_files(api):
     response = api.get(reverse("api:docs"))
 

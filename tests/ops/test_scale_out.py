@@ -55,7 +55,7 @@ def instances(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
     article, *_ = in_site_shell(
         env_a,
         ("published_article", {"title": "Shared between servers"}),
-        ("readers", {"prefix": "roaming", "count": 4, "password": PASSWORD}),
+        ("readers", {"prefix": "roaming", "count": 5, "password": PASSWORD}),
         ("editor", {"username": "night-editor", "password": PASSWORD}),
     )
 
@@ -189,10 +189,13 @@ STALE_READ_ROUNDS = 500
 
 def test_every_write_on_one_instance_is_read_at_once_on_the_other(instances, report_figure):
     """The HTTP cache is exact across servers: no answer from B after a write's answer
-    came back from A is older than that write, page or API, 500 times in a row."""
+    came back from A is older than that write, page or API, for a visitor or another
+    signed-in reader, 500 times in a row."""
     reader = client_from("203.0.113.21", instances.a)
     sign_in_with_session(reader, "roaming3")
     visitor = Client(instances.b.url)
+    other_reader = client_from("203.0.113.22", instances.b)
+    sign_in_with_session(other_reader, "roaming4")
     comments_url = f"/api/v1/articles/{instances.slug}/comments/"
     detail_url = f"/api/v1/articles/{instances.slug}/"
     count_before = visitor.get(detail_url).json()["comment_count"]
@@ -205,16 +208,19 @@ def test_every_write_on_one_instance_is_read_at_once_on_the_other(instances, rep
         page = visitor.get(f"/articles/{instances.slug}/", headers=HTML)
         comments = visitor.get(comments_url)
         detail = visitor.get(detail_url)
-        assert (page.status, comments.status, detail.status) == (200, 200, 200)
+        readers_page = other_reader.get(f"/articles/{instances.slug}/", headers=HTML)
+        assert (page.status, comments.status, detail.status, readers_page.status) == (200,) * 4
         if body not in page.text:
             stale.append((round_number, "page"))
+        if body not in readers_page.text:
+            stale.append((round_number, "signed-in page"))
         if comments.json()["results"][-1]["id"] != comment_id:
             stale.append((round_number, "comments"))
         if detail.json()["comment_count"] != count_before + round_number + 1:
             stale.append((round_number, "detail"))
     report_figure(
         f"scale-out: {len(stale)} stale answers in {STALE_READ_ROUNDS} writes on A, each read "
-        "at once on B (page, comments, detail)"
+        "at once on B (page, signed-in page, comments, detail)"
     )
     assert stale == []
 
