@@ -37,15 +37,18 @@ COLD_RENDER_PAGES = ["list", "detail"]
 # A signed-in reader's pages, with the page cache on as shipped: cached per content version
 # and reader state, with the reader's own CSRF token.
 SIGNED_IN_PAGES = ["home", "list_2", "detail"]
-# A reader's session cookie, printed as "name=value".
+# A reader's cookies as a browser holds them after its first page, the session and the
+# CSRF cookie (which the first page sets), printed as a Cookie header.
 SIGN_IN = """
 from django.conf import settings
 from django.test import Client
 from content.models import User
 reader, _ = User.objects.get_or_create(username="bench-reader")
-client = Client()
+client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(reader)
-print(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+assert client.get("/").status_code == 200
+names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+print("; ".join(f"{name}={client.cookies[name].value}" for name in names))
 """
 
 ANALYZE = """

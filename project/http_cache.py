@@ -209,7 +209,8 @@ def _conditional(request, response):
     if response.streaming or response.has_header("ETag") or "no-store" in cache_control:
         return response
     user = getattr(request, "user", None)
-    response["ETag"] = weak_etag(getattr(user, "pk", None), response.content)
+    body_digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+    response["ETag"] = weak_etag(getattr(user, "pk", None), body_digest)
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=_last_modified(response), response=response
     )
