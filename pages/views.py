@@ -77,12 +77,19 @@ def render_cached(request, template_name, context, *, slug=None, reader_state=()
     the token, and stored in the `views` cache; each reader's copy gets their token.
 
     Staff see drafts, and waiting messages are one reader's: those pages are rendered as
-    they are. A template of such a page may show of the reader only what the key holds
-    (README, "Caching"). Hand-written because `{% cache %}` cannot leave a hole for the
-    token in what it stores, and `cache_page` stores one answer per reader."""
-    if not reads_only_public_content(request.user) or get_messages(request):
+    they are. So is a visitor's while project/http_cache.py stores visitors' answers
+    whole (PAGE_CACHE): a second copy would only take memory. A template of a public
+    page may show of the reader only what the key holds (README, "Caching").
+    Hand-written because `{% cache %}` cannot leave a hole for the token in what it
+    stores, and `cache_page` stores one answer per reader."""
+    reader = request.user
+    if (
+        not reads_only_public_content(reader)
+        or get_messages(request)
+        or (settings.PAGE_CACHE and not reader.is_authenticated)
+    ):
         return render(request, template_name, context)
-    state = "".join("1" if part else "0" for part in (request.user.is_authenticated, *reader_state))
+    state = "".join("1" if part else "0" for part in (reader.is_authenticated, *reader_state))
     name = f"page:{short_key(request.get_host() + request.get_full_path())}:{state}"
     html = versions.cached(
         request,

@@ -210,7 +210,8 @@ CACHES["views"] = {
     "BACKEND": "django.core.cache.backends."
     + ("locmem.LocMemCache" if VIEW_CACHE else "dummy.DummyCache"),
     "LOCATION": "gazette-views",
-    "OPTIONS": {"MAX_ENTRIES": env.int("VIEW_CACHE_MAX_ENTRIES", default=5000)},
+    # Pages of about 30 kB among small values: at most some 60 MB per process.
+    "OPTIONS": {"MAX_ENTRIES": env.int("VIEW_CACHE_MAX_ENTRIES", default=2000)},
 }
 # A copy unused this long is dropped even if still current.
 PAGE_CACHE_TIMEOUT = 600
