@@ -2,6 +2,7 @@ import os
 import urllib.parse
 
 import pytest
+from django.test import override_settings
 
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory, TagFactory, UserFactory
 
@@ -54,10 +55,12 @@ def _plain_static_files(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Production hashing is deliberately slow; tests make many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Production hashing is deliberately slow; tests make many users. Session-wide, so
+    # that module fixtures (the hostile corpus site's hundreds of users) get it too.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
