@@ -139,11 +139,12 @@ test-sqlite: install test-tools
 	$(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
-# service fails the build instead of being skipped.
+# service fails the build instead of being skipped. Only the tests that use the database
+# or the cache: the others answer the same here as in the SQLite run (tests/conftest.py).
 test-postgres: install test-tools
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		echo "== PostgreSQL + Redis run =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops --database-and-cache-tests-only; \
 	else \
 		echo "== PostgreSQL or Redis not reachable on 127.0.0.1: PostgreSQL + Redis run skipped (CI=true makes it mandatory) =="; \
 	fi

@@ -2,6 +2,7 @@ import os
 import urllib.parse
 
 import pytest
+from django.test import override_settings
 
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory, TagFactory, UserFactory
 
@@ -24,8 +25,16 @@ def pytest_configure(config):
     cache["LOCATION"] = url._replace(path=f"/{number % REDIS_DATABASES}").geturl()
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-and-cache-tests-only",
+        action="store_true",
+        help="only the tests that use the database or the cache (make test's PostgreSQL run)",
+    )
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Transactional tests (the browser tests, on pytest-django's live server) run last.
 
     pytest-django orders them so, but pytest then regroups tests by session-scoped
@@ -34,6 +43,21 @@ def pytest_collection_modifyitems(items):
     so the tests after it would find no roles.
     """
     items.sort(key=_is_transactional)
+    if config.getoption("database_and_cache_tests_only"):
+        # pytest-django refuses the database to a test that does not ask for it, and only
+        # requests through the site's middleware reach the cache, so the other tests
+        # (pure functions, settings, static files, servers on their own database) answer
+        # the same in every run: the SQLite run has run them.
+        elsewhere = [item for item in items if not _uses_database_or_cache(item)]
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if _uses_database_or_cache(item)]
+
+
+def _uses_database_or_cache(item):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db")) or bool(
+        fixtures & {"db", "transactional_db", "live_server", "client", "rf"}
+    )
 
 
 def _is_transactional(item):
@@ -54,10 +78,12 @@ def _plain_static_files(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Production hashing is deliberately slow; tests make many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Production hashing is deliberately slow; tests make many users. Session-wide, so
+    # that module fixtures (the hostile corpus site's hundreds of users) get it too.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

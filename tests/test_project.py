@@ -131,6 +131,7 @@ def test_postgres_url_selects_psycopg_with_persistent_connections():
     ]
 
 
+@pytest.mark.django_db
 def test_the_test_run_uses_the_database_and_cache_it_was_given():
     # make test's second run must really exercise PostgreSQL and Redis.
     expected_database = (

@@ -67,10 +67,14 @@ def test_no_payload_runs_on_any_page_or_in_what_the_javascript_adds(page, dialog
 
     # Results as you type, from the API.
     visit(page, dialogs, reverse("pages:search"))
+    summary = page.locator("[data-search-summary]")
     with same_document(page):
         for query in site.search_queries[:10]:
-            page.get_by_role("searchbox", name="Search articles").last.fill(query)
-            page.wait_for_timeout(400)  # search.js waits 300 ms after typing stops
+            # search.js empties the summary before it asks the API, and fills it once the
+            # results are in the page.
+            with page.expect_response(lambda response: "search=" in response.url):
+                page.get_by_role("searchbox", name="Search articles").last.fill(query)
+            expect(summary).to_contain_text("found")
     assert not dialogs, f"a payload ran in live search results: {dialogs}"
 
     # Signed in: bookmarks, and comments posted through comments.js.
