@@ -50,9 +50,8 @@ def list_api_url(name="api:article-list", **query):
 
 
 class CachedCountPaginator(Paginator):
-    """Counts the list once per version of the site (content/versions.py) instead of
-    on every page: a count runs over every published row, so it alone would make pages
-    slower as the site grows."""
+    """Counts the list once per version of the site instead of on every page: a count
+    reads every published row, so it alone would make pages slower as the site grows."""
 
     def __init__(self, queryset, per_page, *, request, count_name):
         super().__init__(queryset, per_page)
@@ -64,44 +63,55 @@ class CachedCountPaginator(Paginator):
         return versions.cached(self.request, name, self.object_list.count)
 
 
-# Where a reader's CSRF token goes in a cached page. Random, so that no text a page shows
-# can stand for it; per process, as the `views` cache is.
+# Where a reader's CSRF token goes in a stored page: random, so no page text stands for it.
 CSRF_TOKEN_PLACEHOLDER = secrets.token_hex(16)
 
 
-def render_cached(request, template_name, context, *, slug=None, reader_state=()):
+def render_cached(request, template_name, make_context, *, slug=None, reader_state=()):
     """`render()` for a public page, which is the same for every reader in the same state
-    but for their CSRF token: signed in or not, and `reader_state` (what else the view
-    shows of the reader, such as a like). It is rendered once per address, content
-    version ("site", and with `slug` that article's) and state, with a placeholder for
-    the token, and stored in the `views` cache; each reader's copy gets their token.
+    (signed in or not, and `reader_state`, such as a like) but for their CSRF token. It
+    is rendered once per address, content version and state with a placeholder for the
+    token, and stored in the `views` cache; each reader's copy gets their token. So a
+    stored copy costs none of the view's work, `make_context()` runs only to render.
 
-    Staff see drafts, and waiting messages are one reader's: those pages are rendered as
-    they are. So is a visitor's while project/http_cache.py stores visitors' answers
-    whole (PAGE_CACHE): a second copy would only take memory. A template of a public
-    page may show of the reader only what the key holds (README, "Caching").
-    Hand-written because `{% cache %}` cannot leave a hole for the token in what it
-    stores, and `cache_page` stores one answer per reader."""
+    Staff's pages (drafts) and those with a message waiting are rendered as they are, as
+    is a visitor's while project/http_cache.py stores visitors' answers (PAGE_CACHE).
+    Hand-written: `{% cache %}` cannot leave a hole for the token in what it stores, and
+    `cache_page` stores one answer per reader (README, "Caching")."""
     reader = request.user
     if (
         not reads_only_public_content(reader)
         or get_messages(request)
         or (settings.PAGE_CACHE and not reader.is_authenticated)
     ):
-        return render(request, template_name, context)
+        return render(request, template_name, make_context())
     state = "".join("1" if part else "0" for part in (reader.is_authenticated, *reader_state))
     name = f"page:{short_key(request.get_host() + request.get_full_path())}:{state}"
     html = versions.cached(
         request,
         name,
         lambda: render_to_string(
-            template_name, {**context, "csrf_token": CSRF_TOKEN_PLACEHOLDER}, request
+            template_name, {**make_context(), "csrf_token": CSRF_TOKEN_PLACEHOLDER}, request
         ),
         versions.scopes_of_article(slug) if slug else [versions.SITE],
     )
     if CSRF_TOKEN_PLACEHOLDER in html:
         html = html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
     return HttpResponse(html)
+
+
+def cached_page(template_name):
+    """A public page's view, from a function that returns its context."""
+
+    def decorate(make_context):
+        @functools.wraps(make_context)
+        def view(request, *args, **kwargs):
+            make = functools.partial(make_context, request, *args, **kwargs)
+            return render_cached(request, template_name, make)
+
+        return view
+
+    return decorate
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_name=None):
@@ -118,6 +128,7 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE, *, count_name=None):
         raise Http404("No such page.") from error
 
 
+@cached_page("pages/home.html")
 def home(request):
     published = Article.objects.published().for_listing().newest_first()
     # The list's first page, counted as the list counts it: "more" continues at page 2.
@@ -129,22 +140,17 @@ def home(request):
         structured_data=[seo.website_data()],
         json_url=reverse("api:article-list"),
     )
-    return render_cached(
-        request,
-        "pages/home.html",
-        {
-            "meta": meta,
-            # Queries, evaluated only when the page is rendered, not cached.
-            "featured": published.filter(is_featured=True)[:FEATURED_COUNT],
-            "articles": latest.object_list,
-            "list_api_url": list_api_url(),
-            "more_url": seo.page_url(reverse("pages:article-list"), 2)
-            if latest.has_next()
-            else None,
-        },
-    )
+    return {
+        "meta": meta,
+        # Queries, evaluated only when the page is rendered, not cached.
+        "featured": published.filter(is_featured=True)[:FEATURED_COUNT],
+        "articles": latest.object_list,
+        "list_api_url": list_api_url(),
+        "more_url": seo.page_url(reverse("pages:article-list"), 2) if latest.has_next() else None,
+    }
 
 
+@cached_page("pages/article_list.html")
 def article_list(request):
     page = paginate(
         request, Article.objects.published().for_listing().newest_first(), count_name="articles"
@@ -166,7 +172,7 @@ def article_list(request):
         "page_path": path,
         "list_api_url": list_api_url(),
     }
-    return render_cached(request, "pages/article_list.html", {**context, "heading": "All articles"})
+    return {**context, "heading": "All articles"}
 
 
 def short_key(text):
@@ -175,6 +181,7 @@ def short_key(text):
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+@cached_page("pages/tag_detail.html")
 def tag_detail(request, slug):
     tag = versions.cached(
         request, f"tag:{short_key(slug)}", Tag.objects.in_use().filter(slug=slug).first
@@ -200,20 +207,17 @@ def tag_detail(request, slug):
             )
         ],
     )
-    return render_cached(
-        request,
-        "pages/tag_detail.html",
-        {
-            "meta": meta,
-            "crumbs": crumbs,
-            "tag": tag,
-            "page": page,
-            "page_path": path,
-            "list_api_url": list_api_url(tag=tag.slug),
-        },
-    )
+    return {
+        "meta": meta,
+        "crumbs": crumbs,
+        "tag": tag,
+        "page": page,
+        "page_path": path,
+        "list_api_url": list_api_url(tag=tag.slug),
+    }
 
 
+@cached_page("pages/author_detail.html")
 def author_detail(request, username):
     # Only people with published writing have a public page.
     author = versions.cached(
@@ -239,21 +243,18 @@ def author_detail(request, username):
             seo.breadcrumb_data(crumbs),
         ],
     )
-    return render_cached(
-        request,
-        "pages/author_detail.html",
-        {
-            "meta": meta,
-            "crumbs": crumbs,
-            "author": author,
-            "page": page,
-            "page_path": path,
-            "list_api_url": list_api_url(author=author.username),
-        },
-    )
+    return {
+        "meta": meta,
+        "crumbs": crumbs,
+        "author": author,
+        "page": page,
+        "page_path": path,
+        "list_api_url": list_api_url(author=author.username),
+    }
 
 
 @require_GET
+@cached_page("pages/search.html")
 def search(request):
     query = normalize_query(request.GET.get("q"))
     path = reverse("pages:search")
@@ -275,19 +276,15 @@ def search(request):
         noindex=bool(query),
         json_url=seo.page_url(reverse("api:article-list"), search=query) if query else "",
     )
-    return render_cached(
-        request,
-        "pages/search.html",
-        {
-            "meta": meta,
-            "query": query,
-            "page": page,
-            "page_path": path,
-            "page_query": {"q": query},
-            "list_api_url": list_api_url(search=query),
-            "search_api_url": list_api_url(),
-        },
-    )
+    return {
+        "meta": meta,
+        "query": query,
+        "page": page,
+        "page_path": path,
+        "page_query": {"q": query},
+        "list_api_url": list_api_url(search=query),
+        "search_api_url": list_api_url(),
+    }
 
 
 @login_required
@@ -333,30 +330,37 @@ def _article(request, slug):
 def _render_article(request, article, comment_form, status=200):
     reader = request.user
     marks = reader_marks(reader, article) if reader.is_authenticated else None
-    meta, crumbs = versions.cached(
-        request, f"article-meta:{article.pk}", lambda: _article_meta(article)
-    )
-    context = {
-        "meta": meta,
-        "crumbs": crumbs,
-        "article": article,
-        # Callables, which the template calls only when the page is rendered, not
-        # cached (Django calls a callable it finds in the context).
-        "comments": functools.cache(lambda: _comments(reader, article)),
-        "like_count": functools.cache(Like.objects.filter(article=article).count),
-        "neighbours": functools.cache(lambda: _neighbours(article)),
-        "comment_form": comment_form,
-        "comment_max_length": COMMENT_MAX_LENGTH,
-        "liked": bool(marks and marks.liked),
-        "bookmarked": bool(marks and marks.bookmarked),
-    }
+    liked, bookmarked = bool(marks and marks.liked), bool(marks and marks.bookmarked)
+
+    def context():
+        meta, crumbs = versions.cached(
+            request, f"article-meta:{article.pk}", lambda: _article_meta(article)
+        )
+        return {
+            "meta": meta,
+            "crumbs": crumbs,
+            "article": article,
+            # Callables, which the template calls only where it shows them (Django calls
+            # a callable it finds in the context).
+            "comments": functools.cache(lambda: _comments(reader, article)),
+            "like_count": functools.cache(Like.objects.filter(article=article).count),
+            "neighbours": functools.cache(lambda: _neighbours(article)),
+            "comment_form": comment_form,
+            "comment_max_length": COMMENT_MAX_LENGTH,
+            "liked": liked,
+            "bookmarked": bookmarked,
+        }
+
     # A refused comment is shown back to its writer, and a reader's own comments carry
     # links for them alone: those pages are theirs.
     if status != 200 or (marks and marks.commented):
-        return render(request, "pages/article_detail.html", context, status=status)
-    reader_state = (context["liked"], context["bookmarked"])
+        return render(request, "pages/article_detail.html", context(), status=status)
     return render_cached(
-        request, "pages/article_detail.html", context, slug=article.slug, reader_state=reader_state
+        request,
+        "pages/article_detail.html",
+        context,
+        slug=article.slug,
+        reader_state=(liked, bookmarked),
     )
 
 

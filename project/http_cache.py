@@ -1,25 +1,13 @@
 """HTTP caching, in one middleware: visitors' answers cached by content version, and
-conditional GET (ETag, 304) for every other read.
+conditional GET (ETag, 304) for every other read (README, "Caching").
 
 A visitor's request (GET or HEAD with no session cookie, no Authorization header and no
-pending message) gets the same answer as every other visitor's. For one, to a view
-marked with `cached_for_visitors` (pages/urls.py, api/urls.py), `HttpCacheMiddleware`
-
-1. reads the content versions of what the view shows (content/versions.py: one query)
-   and makes the ETag from them, the request and the release, so a 304 costs nothing
-   more;
-2. answers from the `pages` cache, where the answer is stored under that ETag;
-3. else lets the request through and stores the answer when it is public (200, no
-   cookie set), compressed once with brotli and gzip for the clients that accept them
-   (no Django middleware stores compressed variants; compressing on every hit would
-   cost more than the hit).
-
-These answers carry `Cache-Control: public, max-age=0, s-maxage=…`: browsers revalidate
-every time (a 304), while nginx or a CDN may serve them for `s-maxage` seconds, never
-past the next scheduled publication. Every other read that may be kept (signed-in
-readers' pages, the API's reads) is rendered and gets an ETag from its body and reader,
-as Django's ConditionalGetMiddleware gives, so a client holding it still gets a 304
-without the bytes.
+pending message) to a view marked `cached_for_visitors` gets an ETag made from the
+content versions it shows (content/versions.py: one query), the request and the
+release; then a 304, the answer stored under that ETag in the `pages` cache, or the
+view's answer, stored when public (200, no cookie) and compressed once with brotli and
+gzip (no Django middleware stores compressed variants). Every other read that may be
+kept gets an ETag from its body and reader, as ConditionalGetMiddleware gives.
 """
 
 import functools
