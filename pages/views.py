@@ -142,7 +142,6 @@ def home(request):
     )
     return {
         "meta": meta,
-        # Queries, evaluated only when the page is rendered, not cached.
         "featured": published.filter(is_featured=True)[:FEATURED_COUNT],
         "articles": latest.object_list,
         "list_api_url": list_api_url(),
@@ -165,14 +164,14 @@ def article_list(request):
         structured_data=[seo.breadcrumb_data(crumbs)],
         json_url=reverse("api:article-list"),
     )
-    context = {
+    return {
         "meta": meta,
         "crumbs": crumbs,
+        "heading": "All articles",
         "page": page,
         "page_path": path,
         "list_api_url": list_api_url(),
     }
-    return {**context, "heading": "All articles"}
 
 
 def short_key(text):
@@ -312,9 +311,7 @@ def bookmarks(request):
 
 def article_detail(request, slug):
     versions.of_request(request, versions.scopes_of_article(slug))  # both in one read
-    article = _article(request, slug)
-    # Made when the page shows it: not when the page is cached.
-    return _render_article(request, article, functools.cache(CommentForm))
+    return _render_article(request, _article(request, slug))
 
 
 def _article(request, slug):
@@ -327,7 +324,7 @@ def _article(request, slug):
     )
 
 
-def _render_article(request, article, comment_form, status=200):
+def _render_article(request, article, comment_form=None, status=200):
     reader = request.user
     marks = reader_marks(reader, article) if reader.is_authenticated else None
     liked, bookmarked = bool(marks and marks.liked), bool(marks and marks.bookmarked)
@@ -340,12 +337,10 @@ def _render_article(request, article, comment_form, status=200):
             "meta": meta,
             "crumbs": crumbs,
             "article": article,
-            # Callables, which the template calls only where it shows them (Django calls
-            # a callable it finds in the context).
-            "comments": functools.cache(lambda: _comments(reader, article)),
-            "like_count": functools.cache(Like.objects.filter(article=article).count),
-            "neighbours": functools.cache(lambda: _neighbours(article)),
-            "comment_form": comment_form,
+            "comments": _comments(reader, article),
+            "like_count": Like.objects.filter(article=article).count(),
+            "neighbours": _neighbours(article),
+            "comment_form": comment_form or CommentForm(),
             "comment_max_length": COMMENT_MAX_LENGTH,
             "liked": liked,
             "bookmarked": bookmarked,
