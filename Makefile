@@ -72,6 +72,15 @@ serve: install
 
 test: install test-tools test-sqlite test-postgres test-quality test-ops
 
+# Static files as production serves them (hashed names, compressed copies), collected
+# once for every run of `make test` that starts gunicorn (tests/conftest.py
+# `static_root`), and again only when they change: each collection takes 12 s.
+COLLECTED_STATIC := $(CURDIR)/.make/static
+export COLLECTED_STATIC_ROOT := $(COLLECTED_STATIC)
+$(COLLECTED_STATIC)/staticfiles.json: $(INSTALLED) project/storage.py $(shell find static -type f)
+	rm -rf $(COLLECTED_STATIC)
+	DJANGO_DEBUG=on STATIC_ROOT=$(COLLECTED_STATIC) $(MANAGE) collectstatic --noinput --verbosity 0
+
 # The inner loop: lint, then every test that runs in process on SQLite. Left to `make
 # test`: the browser, the quality gates, the operations tests, and what starts a server
 # (gunicorn, Django's live server) or fuzzes the API (schemathesis).
@@ -135,13 +144,13 @@ npm-lock:
 outdated: install
 	$(BIN)/python .ci/outdated.py
 
-test-sqlite: install test-tools
+test-sqlite: install test-tools $(COLLECTED_STATIC)/staticfiles.json
 	$(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
 # service fails the build instead of being skipped. Only the tests that use the database
 # or the cache: the others answer the same here as in the SQLite run (tests/conftest.py).
-test-postgres: install test-tools
+test-postgres: install test-tools $(COLLECTED_STATIC)/staticfiles.json
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		echo "== PostgreSQL + Redis run =="; \
 		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops --database-and-cache-tests-only; \
@@ -152,14 +161,14 @@ test-postgres: install test-tools
 # The quality gates, once: HTML validity, accessibility, Lighthouse and the MDN HTTP
 # Observatory against gunicorn serving demo content (tests/quality/). The SQLite and
 # PostgreSQL runs leave them out.
-test-quality: install test-tools
+test-quality: install test-tools $(COLLECTED_STATIC)/staticfiles.json
 	@echo "== Quality gates: vnu, axe-core, Lighthouse, MDN HTTP Observatory =="
 	$(BIN)/pytest tests/quality
 
 # The operations tests, once (tests/ops/): gunicorn as production runs it, under a
 # hundred concurrent writers on SQLite, as two instances sharing PostgreSQL and Redis,
 # and under a mixed wrk load. PostgreSQL, Redis and wrk must answer under CI=true.
-test-ops: install test-tools
+test-ops: install test-tools $(COLLECTED_STATIC)/staticfiles.json
 	@echo "== Operations: concurrency, scale-out, mixed load =="
 	TEST_OPS_DATABASE_URL="$(TEST_OPS_DATABASE_URL)" TEST_OPS_REDIS_URL="$(TEST_OPS_REDIS_URL)" $(BIN)/pytest tests/ops
 

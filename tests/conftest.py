@@ -1,10 +1,12 @@
 import os
 import socket
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
+from bench.server import ServerError, free_port, manage, production_env
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory, TagFactory, UserFactory
 
 REDIS_DATABASES = 16
@@ -79,6 +81,24 @@ def live_server(live_server):
     listener = live_server.thread.httpd.socket
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return live_server
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files as production serves them (hashed names, the manifest), for the
+    tests that start gunicorn. `make test` collects them once for all its runs into
+    COLLECTED_STATIC_ROOT (each `collectstatic` compresses every file again, 12 s);
+    a run started otherwise collects its own. Read-only: tests share it."""
+    root = Path(os.environ.get("COLLECTED_STATIC_ROOT", "none"))
+    if (root / "staticfiles.json").exists():
+        return root
+    root = tmp_path_factory.mktemp("static")
+    env = production_env(tmp_path_factory.mktemp("collectstatic"), free_port(), STATIC_ROOT=root)
+    try:
+        manage("collectstatic", "--noinput", env=env)
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+    return root
 
 
 @pytest.fixture(autouse=True)

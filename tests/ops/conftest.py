@@ -135,19 +135,6 @@ def start_servers(*envs_and_logs):
 
 
 @pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    """Static files collected once for every site of the session (the pages need the
-    manifest of hashed names, as in production)."""
-    root = tmp_path_factory.mktemp("static")
-    env = production_env(tmp_path_factory.mktemp("collectstatic"), free_port(), STATIC_ROOT=root)
-    try:
-        manage("collectstatic", "--noinput", env=env)
-    except ServerError as error:
-        pytest.fail(str(error), pytrace=False)
-    return root
-
-
-@pytest.fixture(scope="session")
 def sqlite_site(tmp_path_factory, static_root):
     """The embedded default as production runs it: a SQLite file (WAL, immediate
     transactions, from project/settings.py), 4 workers × 2 threads, demo content."""

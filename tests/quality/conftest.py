@@ -41,12 +41,12 @@ class LiveSite:
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
+def live_site(tmp_path_factory, static_root):
     workdir = tmp_path_factory.mktemp("live-site")
     port = free_port()
-    env = production_env(workdir, port, WEB_CONCURRENCY=2)
+    env = production_env(workdir, port, WEB_CONCURRENCY=2, STATIC_ROOT=static_root)
     try:
-        for command in (["migrate", "--noinput"], ["seed_demo"], ["collectstatic", "--noinput"]):
+        for command in (["migrate", "--noinput"], ["seed_demo"]):
             manage(*command, env=env)
         paths = page_paths(env)
         server = start_gunicorn(env, workdir / "gunicorn.log")

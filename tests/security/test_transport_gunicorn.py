@@ -16,13 +16,14 @@ from bench.server import ServerError, free_port, manage, production_env, start_g
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, static_root):
     workdir = tmp_path_factory.mktemp("hostile-gunicorn")
     port = free_port()
-    env = production_env(workdir, port, WEB_CONCURRENCY=1, GUNICORN_THREADS=2)
+    env = production_env(
+        workdir, port, WEB_CONCURRENCY=1, GUNICORN_THREADS=2, STATIC_ROOT=static_root
+    )
     try:
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-            manage(*command, env=env)
+        manage("migrate", "--noinput", env=env)
         process = start_gunicorn(env, workdir / "gunicorn.log")
     except ServerError as error:
         pytest.fail(str(error), pytrace=False)
