@@ -187,6 +187,8 @@ else:
             "LOCATION": "gazette",
         }
     }
+    # Django's database sessions, read with one plain query (project/signed_in.py).
+    SESSION_ENGINE = "project.signed_in"
 
 # Visitors' pages and public API reads (project/http_cache.py): stored per process,
 # current while the content versions in the database say so. `PAGE_CACHE=off` renders
@@ -257,8 +259,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # rules (adapter, forms, tokens). See README "Accounts and authentication".
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # admin and tests' force_login
-    "allauth.account.auth_backends.AuthenticationBackend",  # e-mail or username
+    # Django's and allauth's, loading the user with one plain query (project/signed_in.py).
+    "project.signed_in.ModelBackend",  # admin and tests' force_login
+    "project.signed_in.AuthenticationBackend",  # e-mail or username
 ]
 ACCOUNT_ADAPTER = "content.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}

@@ -1,10 +1,13 @@
 """The account pages, with JavaScript off: every step as a plain form."""
 
+import datetime
 import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.utils import timezone
 
 from content.models import User
 from tests.factories import verified_user
@@ -171,3 +174,26 @@ def test_account_pages_are_in_the_site_layout_and_not_indexed(client):
         assert page.select_one(".site-header") is not None, url
         assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex", url
         assert page.title.text.split()[-1] == "Gazette", url
+
+
+def test_an_expired_session_signs_the_reader_out(client):
+    client.force_login(verified_user(username="lapsed", email="lapsed@example.com"))
+    assert client.get("/bookmarks/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get("/bookmarks/").status_code == 302  # to the sign-in page
+
+
+def test_a_deactivated_reader_is_signed_out_on_the_next_request(client):
+    reader = verified_user(username="leaving", email="leaving@example.com")
+    client.force_login(reader)
+    assert client.get("/bookmarks/").status_code == 200
+    User.objects.filter(pk=reader.pk).update(is_active=False)
+    assert client.get("/bookmarks/").status_code == 302
+
+
+def test_a_password_change_elsewhere_signs_this_session_out(client):
+    reader = verified_user(username="moved", email="moved@example.com")
+    client.force_login(reader)
+    reader.set_password(NEW_PASSWORD)
+    reader.save()
+    assert client.get("/bookmarks/").status_code == 302
