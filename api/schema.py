@@ -47,7 +47,7 @@ ERROR_DESCRIPTIONS = {
     "401": "Sign in first, or the credentials sent (a JWT) are not valid.",
     "403": "Signed in, but not allowed (or the CSRF token is missing).",
     "404": "Not found, or not visible to you.",
-    "415": "Unsupported request body type: send one listed here (JSON always works).",
+    "415": "Unsupported request body type: send JSON.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
 }
 NOT_MODIFIED = {
