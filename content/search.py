@@ -51,8 +51,8 @@ MINUS_RUN = re.compile(r"-(?=[\s!&|()<]*-)")
 
 
 def websearch_query(query):
-    """`query` as websearch_to_tsquery reads it, with every run of minus signs (and what
-    the parser skips between them) down to its last minus."""
+    """`query` for websearch_to_tsquery: each run of minus signs, with what the parser
+    skips between them, cut down to its last minus."""
     return MINUS_RUN.sub("", query)
 
 
