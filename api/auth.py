@@ -18,8 +18,6 @@ from dj_rest_auth.registration import views as registration_views
 from django.contrib.auth import logout as django_logout
 from django.http import Http404
 from django.middleware.csrf import get_token
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import CSRFCheck
@@ -31,10 +29,13 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from api.auth_serializers import LogoutSerializer
+from api.throttling import CurrentRatesMixin
+
 # --- Throttling ---------------------------------------------------------------------
 
 
-class AuthAddressThrottle(SimpleRateThrottle):
+class AuthAddressThrottle(CurrentRatesMixin, SimpleRateThrottle):
     """Attempts per client address (the address DRF derives with `NUM_PROXIES`, so a
     made-up X-Forwarded-For does not make a new client)."""
 
@@ -46,7 +47,7 @@ class AuthAddressThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class AuthAccountThrottle(SimpleRateThrottle):
+class AuthAccountThrottle(CurrentRatesMixin, SimpleRateThrottle):
     """Attempts per account, named by what the request identifies it with, so spreading
     guesses over many addresses does not help either."""
 
@@ -91,12 +92,8 @@ def _passes_csrf_check(request):
 
 
 @extend_schema_view(
-    # dj-rest-auth answers GET with 405 unless ACCOUNT_LOGOUT_ON_GET; it is no operation.
-    get=extend_schema(exclude=True),
     post=extend_schema(
-        request=inline_serializer(
-            "LogoutRequest", {"refresh": serializers.CharField(required=False)}
-        ),
+        request=LogoutSerializer,
         responses=inline_serializer("LogoutResponse", {"detail": serializers.CharField()}),
     ),
 )
@@ -104,13 +101,17 @@ class LogoutView(rest_auth_views.LogoutView):
     """Ends the session; with a `refresh` token in the body, also blacklists it. (dj-rest-auth
     answers 401 when a session sign-out sends no refresh token; the session still ended.)"""
 
+    # Signing out changes state: POST only. dj-rest-auth defines a GET that answers 405
+    # (without ACCOUNT_LOGOUT_ON_GET), which `Allow` would list all the same.
+    http_method_names = ["post", "options"]
+
     def logout(self, request):
-        refresh = request.data.get("refresh") if hasattr(request.data, "get") else None
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refresh = serializer.validated_data.get("refresh")
         if refresh:
             # Refused up front, in the API's error shape: dj-rest-auth would answer a
-            # malformed token with its own 401 body, and a non-string one with a 500.
-            if not isinstance(refresh, str):
-                raise serializers.ValidationError({"refresh": ["Not a valid string."]})
+            # malformed token with its own 401 body.
             try:
                 RefreshToken(refresh)
             except TokenError as error:
@@ -168,7 +169,6 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
         responses=inline_serializer("CsrfToken", {"csrf_token": serializers.CharField()})
     )
 )
-@method_decorator(never_cache, name="dispatch")
 class CsrfTokenView(APIView):
     """The CSRF token for the site's JavaScript on pages that carry none (anonymous pages
     are the same for every visitor, so they hold no token). Sets the CSRF cookie."""

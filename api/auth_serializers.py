@@ -8,17 +8,35 @@ from allauth.account.utils import filter_users_by_email
 from dj_rest_auth.registration import serializers as registration_serializers
 from dj_rest_auth.serializers import PasswordResetSerializer as BasePasswordResetSerializer
 from django.contrib.auth import get_user_model
+from django.db import models
 from rest_framework import serializers
+
+from api.serializers import StrictCharField
 
 
 class UserDetailsSerializer(serializers.ModelSerializer):
     """The signed-in user's own profile. Username and e-mail change only through their
     own flows; staff flags are not part of it at all."""
 
+    # Text fields take JSON strings only: DRF's CharField would store 0 as "0".
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+
     class Meta:
         model = get_user_model()
         fields = ["pk", "username", "email", "display_name", "bio"]
         read_only_fields = ["pk", "username", "email"]
+
+
+class LogoutSerializer(serializers.Serializer):
+    """A sign-out's body: a JSON object, with the refresh token to blacklist if any."""
+
+    refresh = StrictCharField(
+        required=False, help_text="A refresh token to blacklist with the sign-out."
+    )
 
 
 class RegisterSerializer(registration_serializers.RegisterSerializer):

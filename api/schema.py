@@ -47,7 +47,7 @@ ERROR_DESCRIPTIONS = {
     "401": "Sign in first, or the credentials sent (a JWT) are not valid.",
     "403": "Signed in, but not allowed (or the CSRF token is missing).",
     "404": "Not found, or not visible to you.",
-    "415": "Unsupported request body type: send one listed here (JSON always works).",
+    "415": "Unsupported request body type: send JSON.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
 }
 NOT_MODIFIED = {
@@ -123,6 +123,13 @@ def complete_schema(result, generator, request, public):
     schemas[ERROR_COMPONENT] = ERROR_SCHEMA
     if COMMENT_UPDATE_COMPONENT in schemas:
         schemas[COMMENT_UPDATE_COMPONENT]["minProperties"] = 1
+        # So a body is required too: drf-spectacular requires one only for required fields.
+        ref = {"$ref": f"#/components/schemas/{COMMENT_UPDATE_COMPONENT}"}
+        for methods in result["paths"].values():
+            for operation in methods.values():
+                body = operation.get("requestBody", {})
+                if any(media["schema"] == ref for media in body.get("content", {}).values()):
+                    body["required"] = True
     return result
 
 

@@ -8,6 +8,8 @@ full-text search ranked by `ts_rank` over the document stored and indexed in the
 (migration 0008).
 """
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import F, FloatField, Func
@@ -42,9 +44,23 @@ def search_articles(queryset, raw_query):
 SEARCH_DOCUMENT = RawSQL('"content_article"."search_document"', [], SearchVectorField())
 
 
+# websearch_to_tsquery skips white space and the characters below between operands, and
+# reads every `-` there as a NOT; 33 NOTs in a row overflow its operator stack ("tsquery
+# stack too small", a 500). A reader means one minus by a run of them.
+MINUS_RUN = re.compile(r"-(?=[\s!&|()<]*-)")
+
+
+def websearch_query(query):
+    """`query` for websearch_to_tsquery: each run of minus signs, with what the parser
+    skips between them, cut down to its last minus."""
+    return MINUS_RUN.sub("", query)
+
+
 def _postgres_search(queryset, query):
     # websearch syntax: quotes, `or` and `-word` work; nothing a reader types is an error.
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    search_query = SearchQuery(
+        websearch_query(query), search_type="websearch", config=SEARCH_CONFIG
+    )
     return (
         queryset.alias(search_document=SEARCH_DOCUMENT)
         .filter(search_document=search_query)

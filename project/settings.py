@@ -436,12 +436,10 @@ REST_FRAMEWORK = {
     },
     # One JSON error shape for every API error (api/exceptions.py).
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # DRF's defaults, with a JSON parser that refuses too deep nesting with a 400.
-    "DEFAULT_PARSER_CLASSES": [
-        "api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only, on every endpoint (auth included): one request media type in the
+    # schema, and no body a cross-site HTML form can send without a CORS preflight. The
+    # parser refuses too deep nesting with a 400.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 

@@ -3,7 +3,7 @@ from rest_framework.test import APIClient
 
 
 class JsonClient(APIClient):
-    """Sends request bodies as JSON, the only format the content endpoints take."""
+    """Sends request bodies as JSON, the only format the API takes."""
 
     default_format = "json"
 

@@ -266,6 +266,10 @@ def test_a_rank_cursor_on_a_fixed_ordering_is_a_400(api):
         ({"tag": "not a slug"}, "tag"),
         ({"author": "x" * 151}, "author"),
         ({"tag": "nul\x00"}, "tag"),
+        # Given empty is given, as the schema's minLength says: not a filter left out.
+        ({"tag": ""}, "tag"),
+        ({"author": ""}, "author"),
+        ({"cursor": ""}, "cursor"),
     ],
 )
 def test_bad_list_parameters_are_a_400_naming_the_parameter(api, params, field):

@@ -8,7 +8,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
-from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from tests.factories import UserFactory, verified_user
@@ -19,11 +18,6 @@ pytestmark = pytest.mark.django_db
 AUTH = "/api/v1/auth"
 PASSWORD = "correct-horse-battery-staple"
 NEW_PASSWORD = "a-new-and-better-passphrase"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def bearer(token):
@@ -253,7 +247,10 @@ def test_sign_out_ends_the_session():
     client.force_login(user)
     token = csrf_token(client)
 
-    assert client.post(f"{AUTH}/logout/", HTTP_X_CSRFTOKEN=token).status_code == 200
+    response = client.post(
+        f"{AUTH}/logout/", {}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200
     assert client.get(f"{AUTH}/user/").status_code in (401, 403)
 
 
@@ -341,6 +338,104 @@ def test_the_user_endpoint_changes_the_profile_but_not_names_addresses_or_flags(
     )
     assert not user.is_staff
     assert not user.is_superuser
+
+
+@pytest.mark.parametrize(("field", "value"), [("bio", 0), ("display_name", 5), ("bio", None)])
+def test_the_user_endpoint_takes_text_only_as_text(api, field, value):
+    user = verified_user(bio="Before", display_name="Before")
+
+    response = api.patch(f"{AUTH}/user/", {field: value}, **bearer(AccessToken.for_user(user)))
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    user.refresh_from_db()
+    assert (user.bio, user.display_name) == ("Before", "Before")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [
+        ("login/", {"username": "reader1", "password": PASSWORD}),
+        ("registration/", {"username": "x", "email": "x@example.com", "password1": PASSWORD}),
+        ("password/reset/", {"email": "reader1@example.com"}),
+        ("logout/", {"refresh": "garbage"}),
+    ],
+)
+@pytest.mark.parametrize("form", ["multipart", "urlencoded"])
+def test_the_auth_endpoints_take_json_bodies_only(endpoint, body, form):
+    verified_user(username="reader1", email="reader1@example.com")
+    client = Client()
+    if form == "multipart":
+        response = client.post(f"{AUTH}/{endpoint}", body)
+    else:
+        encoded = "&".join(f"{key}={value}" for key, value in body.items())
+        response = client.post(
+            f"{AUTH}/{endpoint}", encoded, content_type="application/x-www-form-urlencoded"
+        )
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert not mail.outbox
+
+
+# --- Token answers are never stored ---------------------------------------------------------
+
+
+def assert_never_stored(response):
+    """RFC 6749 section 5.1: no cache keeps an answer with tokens; and a cache that keeps
+    a refusal keys it on the credentials sent."""
+    assert "no-store" in {d.strip() for d in response["Cache-Control"].split(",")}, response
+    assert "authorization" in {v.strip().lower() for v in response["Vary"].split(",")}, response
+
+
+def test_token_answers_are_never_stored_with_jwt_and_with_the_session(api):
+    verified_user(username="reader1")
+    jwt_sign_in = api.post(f"{AUTH}/login/", {"username": "reader1", "password": PASSWORD})
+    refreshed = api.post(f"{AUTH}/token/refresh/", {"refresh": jwt_sign_in.json()["refresh"]})
+    client = browser()
+    session_sign_in = client.post(
+        f"{AUTH}/login/",
+        {"username": "reader1", "password": PASSWORD},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=csrf_token(client),
+    )
+
+    for response in (jwt_sign_in, refreshed, session_sign_in):
+        assert response.status_code == 200
+        assert "access" in response.json()
+        assert_never_stored(response)
+    assert "sessionid" in session_sign_in.cookies
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "status"),
+    [
+        ("login/", {"username": "reader1", "password": "wrong"}, 400),
+        ("token/refresh/", {"refresh": "garbage"}, 401),
+        ("token/verify/", {"token": "garbage"}, 401),
+        ("logout/", {"refresh": "garbage"}, 401),
+        ("password/change/", {"new_password1": "x", "new_password2": "x"}, 401),
+    ],
+)
+def test_auth_errors_are_never_stored(api, endpoint, body, status):
+    verified_user(username="reader1")
+    response = api.post(f"{AUTH}/{endpoint}", body)
+
+    assert response.status_code == status
+    assert_never_stored(response)
+
+
+def test_a_refused_bearer_token_and_the_throttle_are_never_stored(api):
+    verified_user(username="reader1")
+    refused = api.get(f"{AUTH}/user/", **bearer("not-a-token"))
+    attempts = [
+        api.post(f"{AUTH}/login/", {"username": "reader1", "password": "wrong"}) for _ in range(11)
+    ]
+
+    assert refused.status_code == 401
+    assert attempts[-1].status_code == 429
+    for response in (refused, attempts[-1]):
+        assert_never_stored(response)
 
 
 # --- CORS -------------------------------------------------------------------------------

@@ -56,6 +56,25 @@ def test_signing_out_with_a_refresh_token_that_is_not_text_is_a_400_not_a_500(ap
     assert list(body["errors"]) == ["refresh"]
 
 
+@pytest.mark.parametrize("body", ["[1]", '"text"', "1", "null", '{"refresh": ""}'])
+def test_a_sign_out_body_that_is_not_an_object_with_a_token_is_a_400_that_keeps_the_session(
+    sign_in, body
+):
+    client = sign_in(UserFactory())
+
+    error(client.post(f"{AUTH}/logout/", body, content_type="application/json"), 400)
+
+    assert client.get(f"{AUTH}/user/").status_code == 200
+
+
+def test_signing_out_is_post_only_and_allow_says_so(api):
+    body = error(api.get(f"{AUTH}/logout/"), 405)
+
+    assert body["code"] == "method_not_allowed"
+    assert api.get(f"{AUTH}/logout/")["Allow"] == "POST, OPTIONS"
+    assert api.options(f"{AUTH}/logout/")["Allow"] == "POST, OPTIONS"
+
+
 def test_signing_out_with_a_malformed_refresh_token_is_a_401(api):
     body = error(api.post(f"{AUTH}/logout/", {"refresh": "garbage"}, format="json"), 401)
     assert body["code"] == "token_not_valid"

@@ -111,6 +111,13 @@ def test_every_operation_documents_its_errors_in_the_error_shape(schema):
     ]
 
 
+def test_every_request_body_is_json_only_as_the_api_parses_it(schema):
+    bodies = [op["requestBody"] for _, _, op in operations(schema) if "requestBody" in op]
+    assert len(bodies) > 10
+    for body in bodies:
+        assert set(body["content"]) == {"application/json"}
+
+
 def test_request_and_response_components_are_separate(schema):
     components = schema["components"]["schemas"]
     assert set(components["CommentCreateRequest"]["properties"]) == {"body"}
@@ -119,8 +126,9 @@ def test_request_and_response_components_are_separate(schema):
 
 
 def test_a_comment_update_must_name_at_least_one_field(schema):
-    # The API answers 400 to an empty PATCH; the schema says so.
+    # The API answers 400 to an empty PATCH, and to one without a body; the schema says so.
     assert schema["components"]["schemas"]["PatchedCommentUpdateRequest"]["minProperties"] == 1
+    assert schema["paths"]["/api/v1/comments/{id}/"]["patch"]["requestBody"]["required"] is True
 
 
 def test_the_docs_are_served_from_our_own_static_files(api):

@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from content.models import Article, ArticleSearchIndex
-from content.search import fts5_query, normalize_query, search_articles
+from content.search import fts5_query, normalize_query, search_articles, websearch_query
 from tests.factories import ArticleFactory
 from tests.search_index import assert_the_index_holds_exactly_the_articles
 
@@ -93,6 +95,8 @@ HOSTILE_QUERIES = [
     "*" * 200,
     '"' * 200,
     "plain " * 40,
+    "-" * 33,
+    "plain " + "- " * 40,
 ]
 
 
@@ -111,6 +115,52 @@ def test_the_search_page_and_the_api_answer_any_query(client, query):
     # The API refuses a NUL in any parameter, as a bad request.
     api_status = client.get(reverse("api:article-list"), {"search": query}).status_code
     assert api_status == (400 if "\x00" in query else 200)
+
+
+# Both databases' query syntax (websearch_to_tsquery, FTS5) in a few tokens, so that
+# generated text hits their operators in every order; and any text at all.
+SYNTAX_TOKENS = [*"-\"!&|()<>*:^+~\\' \t\n\x00a", "or", "NEAR", "harbour"]
+SYNTAX_TEXT = st.lists(st.sampled_from(SYNTAX_TOKENS), max_size=120).map("".join)
+search_settings = settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    # One article made by the test serves every example, which only reads.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+@pytest.fixture
+def plain_article(db):
+    return ArticleFactory(title="Plain")
+
+
+@search_settings
+@given(query=st.one_of(st.text(), SYNTAX_TEXT))
+@example(query="-" * 33)
+@example(query="a!" + "-!" * 40)
+@example(query="- " * 100)
+def test_search_articles_answers_any_text(plain_article, query):
+    # Each example in a savepoint: on PostgreSQL a failed query would otherwise spoil
+    # the transaction for every later example, and hypothesis would shrink to nonsense.
+    with transaction.atomic():
+        found = list(search_articles(Article.objects.published(), query))
+
+    assert found in ([], [plain_article])
+
+
+@pytest.mark.parametrize(
+    ("query", "as_read"),
+    [
+        ("-" * 40, "-"),
+        ("--harbour", "-harbour"),
+        ("harbour - -rain", "harbour  -rain"),
+        ("-!-(-<-&-|-", "!(<&|-"),
+        ("harbour-rain -rain", "harbour-rain -rain"),
+    ],
+)
+def test_a_run_of_minus_signs_is_read_as_one(query, as_read):
+    assert websearch_query(query) == as_read
 
 
 @pytest.mark.parametrize(
