@@ -30,13 +30,22 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # * One worker had taken most of wrk's 16 keep-alive connections: gthread workers accept
 #   connections while their threads are busy, so one process (one core) served them all.
 #   At most 8 connections a worker spreads them: in eight 2 s runs of home, the default
-#   fell to 1,488 requests/s once, with the limit it never did (3,435 to 3,813). nginx's
-#   16 kept upstream connections (deploy/nginx.conf) are spread the same way.
+#   fell to 1,488 requests/s once, with the limit it never did (3,435 to 3,813). Behind
+#   nginx (deploy/nginx.conf) each request comes on a connection of its own, so a worker
+#   takes new requests only while it has room, and the rest wait in the listening
+#   socket's queue, in order.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "8"))
 timeout = 30
+# Requests come through nginx (deploy/nginx.conf), whose header limits are the smaller:
+# gunicorn's refusals are HTML pages, which must never reach an /api/ client, so it
+# takes whatever nginx passed on. Its maximums: 8,190 bytes for the request line and
+# each header, 32,768 headers (nginx's 32 kB of header buffers hold far fewer).
+limit_request_line = 8190
+limit_request_field_size = 8190
+limit_request_fields = 32768
 graceful_timeout = 20
 keepalive = 5
 # Workers are not recycled after a number of requests: each keeps the visitors' answers
