@@ -21,10 +21,12 @@ from wsgiref.util import setup_testing_defaults
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
+from django.db import DatabaseError, connections
 
-# One of each kind of answer: the URLconf (any path), a page and its templates, the
-# API's JSON renderer.
+from content.models import Article
+
+# One of each kind of answer: the URLconf (any path), the pages and their templates
+# (with the newest article's), the API's JSON renderer.
 PATHS = {"/healthz": "application/json", "/": "text/html", "/api/v1/articles/": "application/json"}
 
 
@@ -36,7 +38,7 @@ def warm_up(application):
     site = urllib.parse.urlsplit(settings.SITE_URL)
     statuses = {}
     try:
-        for path, accept in PATHS.items():
+        for path, accept in {**PATHS, **_newest_article_page()}.items():
             environ = {
                 "PATH_INFO": path,
                 "HTTP_HOST": site.netloc,
@@ -56,6 +58,14 @@ def warm_up(application):
         for cache in caches.all(initialized_only=True):
             cache.close()
     return statuses
+
+
+def _newest_article_page():
+    try:
+        article = Article.objects.published().newest_first().first()
+    except DatabaseError:
+        return {}  # not reachable yet: the pages warm up on their first readers
+    return {article.get_absolute_url(): "text/html"} if article else {}
 
 
 def _keep_status(statuses, path, status, headers, exc_info=None):
