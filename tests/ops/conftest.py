@@ -141,6 +141,10 @@ def start_servers(*envs_and_logs):
 def nginx_in_front(upstream, *, static_root, media_root):
     """deploy/nginx.conf as shipped (bench/nginx.py rewrites only its paths and ports) on
     a free port, in front of gunicorn at `upstream` (host:port); yields its URL."""
+    try:
+        nginx.nginx_path()
+    except ServerError as error:
+        missing(str(error))
     port = free_port()
     # As root, nginx's workers run as an unprivileged user, who cannot enter pytest's
     # private temporary folders: nginx gets a folder of its own that they may enter.

@@ -135,6 +135,9 @@ def test_a_sighup_under_load_fails_no_request_and_keeps_p99_under_a_second(
 ):
     paths = ["/", f"/articles/{nginx_site['slug']}/", "/api/v1/articles/", "/healthz"]
     master = nginx_site["app"].process
+    # The master made the first requests of every kind before forking any worker.
+    warmed = f"Warmed up: /healthz 200 OK, / 200 OK, /api/v1/articles/ 200 OK, {paths[1]} 200 OK"
+    assert warmed in nginx_site["app"].log_path.read_text()
     workers_before = worker_pids(master.pid)
     stop = threading.Event()
     signed_in = threading.Barrier(len(nginx_site["readers"]) + 1)
