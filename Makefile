@@ -24,7 +24,7 @@ TEST_WORKERS ?= 2
 TEST_OPS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gazette_ops
 TEST_OPS_REDIS_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: help install run serve check test test-tools system-tools test-sqlite test-postgres test-quality test-ops lint format npm-lock outdated bench bench-gunicorn bench-mixed bench-tools
+.PHONY: help install run serve serve-tools check test test-tools system-tools test-sqlite test-postgres test-quality test-ops lint format npm-lock outdated bench bench-gunicorn bench-mixed bench-tools
 
 help:
 	@echo "make run     serve the demo site at http://127.0.0.1:8000 (debug on, SQLite)"
@@ -32,7 +32,7 @@ help:
 	@echo "make test    run the whole suite (SQLite, then PostgreSQL + Redis when reachable, then the quality gates)"
 	@echo "make test-quality  only the quality gates (HTML validity, axe-core, Lighthouse, Observatory)"
 	@echo "make test-ops      only the operations tests (concurrency, scale-out, mixed load)"
-	@echo "make serve   production-like: debug off, collectstatic, gunicorn"
+	@echo "make serve   production-like: debug off, collectstatic, nginx in front of gunicorn"
 	@echo "make bench   the benchmark report (wrk, nginx; BENCH_QUICK=1 for a short check)"
 	@echo "make bench-mixed   mixed read/write load with wrk at the saturation point"
 	@echo "make lint    ruff lint and format check"
@@ -58,17 +58,18 @@ run: install
 	@echo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# Production-like. Without DJANGO_SECRET_KEY / EMAIL_URL in the environment it runs
-# with a throwaway key and console e-mail, and says so; a real deployment sets both.
+# Production-like: nginx on 127.0.0.1:8000 in front of gunicorn (deploy/serve.py, README
+# "Production"). Without DJANGO_SECRET_KEY / EMAIL_URL in the environment it runs with a
+# throwaway key and console e-mail, and says so; a real deployment sets both.
 serve: export DJANGO_DEBUG = off
-serve: install
+serve: install serve-tools
 	@if [ -z "$$DJANGO_SECRET_KEY" ]; then echo "make serve: DJANGO_SECRET_KEY unset, using a throwaway key (sessions end at restart)"; fi
 	@if [ -z "$$EMAIL_URL" ]; then echo "make serve: EMAIL_URL unset, e-mail goes to the console"; fi
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')}"; \
 	export EMAIL_URL="$${EMAIL_URL:-consolemail://}"; \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
 	$(MANAGE) migrate --noinput && \
-	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+	exec $(BIN)/python -m deploy.serve
 
 test: install test-tools test-sqlite test-postgres test-quality test-ops
 
@@ -186,11 +187,16 @@ bench-gunicorn: install bench-tools
 bench-mixed: install bench-tools
 	$(BIN)/python -m bench.mixed
 
+# nginx from apt when missing (as root); otherwise it is named and `make serve` stops.
+serve-tools:
+	@missing=""; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	$(call apt_install_missing,make serve)
+
 # wrk and nginx from apt when missing (as root); otherwise they are named and the run stops.
-bench-tools:
+bench-tools: serve-tools
 	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
-	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	$(call apt_install_missing,make bench)
 
 lint: install

@@ -12,17 +12,20 @@ Redis or wrk the tests that need them skip, and fail under CI=true.
 """
 
 import concurrent.futures
+import contextlib
 import json
 import os
 import re
 import shutil
 import socket
+import tempfile
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bench import nginx
 from bench.server import ServerError, free_port, manage, production_env, start_gunicorn, stop
 
 # API throttling stays on, as in production, but never answers 429: a hundred clients
@@ -134,6 +137,34 @@ def start_servers(*envs_and_logs):
     ]
 
 
+@contextlib.contextmanager
+def nginx_in_front(upstream, *, static_root, media_root):
+    """deploy/nginx.conf as shipped (bench/nginx.py rewrites only its paths and ports) on
+    a free port, in front of gunicorn at `upstream` (host:port); yields its URL."""
+    try:
+        nginx.nginx_path()
+    except ServerError as error:
+        missing(str(error))
+    port = free_port()
+    # As root, nginx's workers run as an unprivileged user, who cannot enter pytest's
+    # private temporary folders: nginx gets a folder of its own that they may enter.
+    nginx_dir = Path(tempfile.mkdtemp(prefix="gazette-nginx-"))
+    nginx_dir.chmod(0o755)
+    try:
+        config = nginx.write_config(
+            nginx_dir, port=port, upstream=upstream, static_root=static_root, media_root=media_root
+        )
+        proxy = nginx.start(config, port)
+    except ServerError as error:
+        shutil.rmtree(nginx_dir)
+        pytest.fail(str(error), pytrace=False)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proxy)
+        shutil.rmtree(nginx_dir)
+
+
 @pytest.fixture(scope="session")
 def sqlite_site(tmp_path_factory, static_root):
     """The embedded default as production runs it: a SQLite file (WAL, immediate
@@ -153,6 +184,45 @@ def sqlite_site(tmp_path_factory, static_root):
         yield server
     finally:
         server.stop()
+
+
+# Short, so that a test sees a page stored by nginx expire.
+NGINX_SITE_SHARED_MAX_AGE = 1
+NGINX_SITE_READERS = 4
+
+
+@pytest.fixture(scope="session")
+def nginx_site(tmp_path_factory, static_root):
+    """The production topology (README "Production"): gunicorn on SQLite, 4 workers × 2
+    threads, with nginx in front as shipped; one article and a few readers."""
+    workdir = tmp_path_factory.mktemp("nginx-site")
+    env = production_env(
+        workdir,
+        free_port(),
+        STATIC_ROOT=static_root,
+        DJANGO_NUM_PROXIES=1,
+        PAGE_CACHE_SHARED_MAX_AGE=NGINX_SITE_SHARED_MAX_AGE,
+        PAGE_CACHE_STALE_WHILE_REVALIDATE=0,
+        **PRODUCTION_WORKERS,
+        **UNTHROTTLED_RATES,
+    )
+    try:
+        manage("migrate", "--noinput", env=env)
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+    article, readers = in_site_shell(
+        env,
+        ("published_article", {"title": "Lanterns on the quay"}),
+        ("readers", {"prefix": "night-reader", "count": NGINX_SITE_READERS, "password": PASSWORD}),
+    )
+    (app,) = start_servers((env, workdir / "gunicorn.log"))
+    try:
+        with nginx_in_front(
+            env["GUNICORN_BIND"], static_root=static_root, media_root=workdir
+        ) as url:
+            yield {"url": url, "app": app, "env": env, "slug": article["slug"], "readers": readers}
+    finally:
+        app.stop()
 
 
 @pytest.fixture(scope="session")
