@@ -74,7 +74,8 @@ def test_development_needs_no_environment_at_all():
         True,
         "django.core.mail.backends.console.EmailBackend",
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.locmem.LocMemCache",
+        # Shared by every worker: the limits count once (README "The shared cache").
+        "django.core.cache.backends.filebased.FileBasedCache",
         "http://127.0.0.1:8000",
     ]
 
@@ -137,7 +138,7 @@ def test_the_test_run_uses_the_database_and_cache_it_was_given():
     expected_database = (
         "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite"
     )
-    expected_cache = "RedisCache" if os.environ.get("REDIS_URL") else "LocMemCache"
+    expected_cache = "RedisCache" if os.environ.get("REDIS_URL") else "FileBasedCache"
 
     assert connection.vendor == expected_database
     assert type(caches["default"]).__name__ == expected_cache
