@@ -168,17 +168,21 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache and sessions ------------------------------------------------------
 
+# The default cache is the one every process shares: rate-limit counts (DRF's throttles
+# and allauth's limits, which always use the default cache) and, with Redis, sessions.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with a per-process stand-in while Redis does not
+            # answer: an outage costs sharing, never an answer (project/cache.py).
+            "BACKEND": "project.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gazette",
         }
     }
     # Sessions live in the shared cache, backed by the database so that a cache
-    # flush signs nobody out; every app server sees the same sessions.
+    # flush (or outage) signs nobody out; every app server sees the same sessions.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Files in a folder every gunicorn worker of this machine shares (with a cache per
@@ -516,6 +520,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"readiness_is_no_error": {"()": "project.health.ReadinessIsNoError"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.request": {"filters": ["readiness_is_no_error"]}},
 }

@@ -113,7 +113,7 @@ def test_redis_url_selects_the_shared_cache_and_cached_sessions():
         "settings.SESSION_ENGINE]",
     )
     assert json.loads(result.stdout) == [
-        "django.core.cache.backends.redis.RedisCache",
+        "project.cache.FallbackRedisCache",
         "redis://127.0.0.1:6379/3",
         "django.contrib.sessions.backends.cached_db",
     ]
@@ -138,7 +138,7 @@ def test_the_test_run_uses_the_database_and_cache_it_was_given():
     expected_database = (
         "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite"
     )
-    expected_cache = "RedisCache" if os.environ.get("REDIS_URL") else "FileBasedCache"
+    expected_cache = "FallbackRedisCache" if os.environ.get("REDIS_URL") else "FileBasedCache"
 
     assert connection.vendor == expected_database
     assert type(caches["default"]).__name__ == expected_cache
