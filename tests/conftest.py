@@ -22,7 +22,7 @@ def pytest_configure(config):
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     cache = settings.CACHES["default"]
-    if cache["BACKEND"].endswith("FileBasedCache"):
+    if cache["BACKEND"] == "diskcache.DjangoCache":
         # Beside the database file in settings; the test database is elsewhere (in
         # memory), and this run must not count in the development site's folder.
         cache["LOCATION"] = tempfile.mkdtemp(prefix=f"gazette-test-cache-{worker}")

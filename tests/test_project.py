@@ -75,7 +75,7 @@ def test_development_needs_no_environment_at_all():
         "django.core.mail.backends.console.EmailBackend",
         "django.db.backends.sqlite3",
         # Shared by every worker: the limits count once (README "The shared cache").
-        "django.core.cache.backends.filebased.FileBasedCache",
+        "diskcache.DjangoCache",
         "http://127.0.0.1:8000",
     ]
 
@@ -138,7 +138,7 @@ def test_the_test_run_uses_the_database_and_cache_it_was_given():
     expected_database = (
         "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite"
     )
-    expected_cache = "FallbackRedisCache" if os.environ.get("REDIS_URL") else "FileBasedCache"
+    expected_cache = "FallbackRedisCache" if os.environ.get("REDIS_URL") else "DjangoCache"
 
     assert connection.vendor == expected_database
     assert type(caches["default"]).__name__ == expected_cache
