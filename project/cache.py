@@ -9,7 +9,8 @@ the database, and every request still answers.
 Hand-written because neither library does that: Django's RedisCache raises on every
 call, and django-redis's IGNORE_EXCEPTIONS answers a failed `add` with None, which
 allauth's rate-limit lock takes as "held by another": each sign-in then waits a second
-and is refused. Both log nothing useful or every failure; this logs once per interval.
+and is refused. Django's turns each failure into a 500 with its traceback, django-redis
+logs every ignored failure when asked to log; this logs once per interval.
 """
 
 import logging
