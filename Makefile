@@ -115,6 +115,7 @@ system-tools:
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	( $(call apt_install_missing,make test) ) || { \
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
 		echo "make test: the tests that need them are skipped"; exit 0; }; \

@@ -43,7 +43,7 @@ def free_port():
 
 def production_env(workdir, port, **overrides):
     """The environment of a production-like Gazette on 127.0.0.1:`port`, files under
-    `workdir`, SQLite and local-memory cache unless `overrides` say otherwise."""
+    `workdir`, SQLite (and its cache folder) unless `overrides` say otherwise."""
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -59,7 +59,7 @@ def production_env(workdir, port, **overrides):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
-    # The single-machine default: local-memory cache, whatever the caller's shell says.
+    # The single-machine default, without Redis, whatever the caller's shell says.
     env.pop("REDIS_URL", None)
     env.update({name: str(value) for name, value in overrides.items()})
     return env

@@ -2,12 +2,28 @@
 
 import logging
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from project.cache import FallbackRedisCache
+
 logger = logging.getLogger(__name__)
+
+
+class ReadinessIsNoError(logging.Filter):
+    """Drops Django's "Service Unavailable: /readyz" line. A probe asks every few
+    seconds, and its 503 is the report itself; the fault behind it is logged by what
+    found it (the cache once per interval: project/cache.py)."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        return not (
+            getattr(record, "status_code", None) == 503
+            and request is not None
+            and request.path == "/readyz"
+        )
 
 
 @never_cache
@@ -23,7 +39,12 @@ def _database_answers():
 
 
 def _cache_answers():
+    cache = caches["default"]
     cache.set("readyz", "ok", timeout=5)
+    # While Redis is away the shared cache answers from its per-process stand-in
+    # (project/cache.py): the site works, but the cache is not ready, so say so.
+    if isinstance(cache, FallbackRedisCache) and cache.is_down:
+        return False
     return cache.get("readyz") == "ok"
 
 

@@ -168,23 +168,38 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache and sessions ------------------------------------------------------
 
+# The default cache is the one every process shares: rate-limit counts (DRF's throttles
+# and allauth's limits, which always use the default cache) and, with Redis, sessions.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with a per-process stand-in while Redis does not
+            # answer: an outage costs sharing, never an answer (project/cache.py).
+            "BACKEND": "project.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gazette",
         }
     }
     # Sessions live in the shared cache, backed by the database so that a cache
-    # flush signs nobody out; every app server sees the same sessions.
+    # flush (or outage) signs nobody out; every app server sees the same sessions.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # diskcache's Django backend: SQLite files of its own in a folder every gunicorn
+    # worker of this machine shares (with a cache per process the eleventh failed
+    # sign-in went through on another worker), beside the database file as its -wal and
+    # -shm are, so each database has its own counts. Not a table of the database (on
+    # SQLite every counted request would take the write lock comments and likes wait
+    # for), nor Django's FileBasedCache (a file replaced per write: ext4 flushes it to
+    # disk, about 4 times the cost per request, README "The shared cache").
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "gazette",
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": (
+                f"{DATABASES['default']['NAME']}-cache"
+                if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+                else str(BASE_DIR / "cache")
+            ),
         }
     }
     # Django's database sessions, read with one plain query (project/signed_in.py).
@@ -505,6 +520,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"readiness_is_no_error": {"()": "project.health.ReadinessIsNoError"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.request": {"filters": ["readiness_is_no_error"]}},
 }

@@ -1,5 +1,8 @@
+import functools
 import os
+import shutil
 import socket
+import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -13,14 +16,20 @@ REDIS_DATABASES = 16
 
 
 def pytest_configure(config):
-    """Under pytest-xdist (`make test` runs two workers), each worker gets a Redis
-    database of its own, as pytest-django gives it a database of its own: a test empties
-    the cache, and must not empty the other worker's in the middle of its test.
-    Worker N uses the configured database number minus N."""
+    """Under pytest-xdist (`make test` runs two workers), each worker gets a shared
+    cache of its own, as pytest-django gives it a database of its own: a test empties
+    the cache, and must not empty the other worker's in the middle of its test. With
+    Redis, worker N uses the configured database number minus N; without, a folder."""
     from django.conf import settings
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "diskcache.DjangoCache":
+        # Beside the database file in settings; the test database is elsewhere (in
+        # memory), and this run must not count in the development site's folder.
+        cache["LOCATION"] = tempfile.mkdtemp(prefix=f"gazette-test-cache-{worker}")
+        config.add_cleanup(functools.partial(shutil.rmtree, cache["LOCATION"], True))
+        return
     if not worker or not cache["BACKEND"].endswith("RedisCache"):
         return
     url = urllib.parse.urlsplit(cache["LOCATION"])

@@ -74,7 +74,8 @@ def test_development_needs_no_environment_at_all():
         True,
         "django.core.mail.backends.console.EmailBackend",
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.locmem.LocMemCache",
+        # Shared by every worker: the limits count once (README "The shared cache").
+        "diskcache.DjangoCache",
         "http://127.0.0.1:8000",
     ]
 
@@ -112,7 +113,7 @@ def test_redis_url_selects_the_shared_cache_and_cached_sessions():
         "settings.SESSION_ENGINE]",
     )
     assert json.loads(result.stdout) == [
-        "django.core.cache.backends.redis.RedisCache",
+        "project.cache.FallbackRedisCache",
         "redis://127.0.0.1:6379/3",
         "django.contrib.sessions.backends.cached_db",
     ]
@@ -137,7 +138,7 @@ def test_the_test_run_uses_the_database_and_cache_it_was_given():
     expected_database = (
         "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite"
     )
-    expected_cache = "RedisCache" if os.environ.get("REDIS_URL") else "LocMemCache"
+    expected_cache = "FallbackRedisCache" if os.environ.get("REDIS_URL") else "DjangoCache"
 
     assert connection.vendor == expected_database
     assert type(caches["default"]).__name__ == expected_cache
