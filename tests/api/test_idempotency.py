@@ -162,6 +162,28 @@ def test_deleting_the_account_deletes_its_keys(sign_in, reader, article):
     assert not IdempotencyKey.objects.exists()
 
 
+def test_a_listed_origin_may_send_the_key_and_read_the_replay_mark(
+    sign_in, reader, article, settings
+):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example"]
+    client = sign_in(reader)
+
+    preflight = client.options(
+        comments_url(article),
+        HTTP_ORIGIN="https://app.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type, idempotency-key",
+    )
+    posted = client.post(
+        comments_url(article),
+        {"body": "From the app."},
+        headers={"Idempotency-Key": KEY, "Origin": "https://app.example"},
+    )
+
+    assert "idempotency-key" in preflight["Access-Control-Allow-Headers"]
+    assert posted["Access-Control-Expose-Headers"] == "Idempotent-Replayed"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_posts_with_the_same_key_store_one_comment_and_all_get_its_answer(
     sign_in, settings
