@@ -145,9 +145,9 @@ def test_a_worker_killed_mid_burst_loses_no_post_and_doubles_none(site, report_f
         thread.join()
     burst_seconds = time.monotonic() - began
 
-    # A twentieth of the posts sent once more, as after an answer lost with no worker
-    # killed: each is answered with its comment again, and stores nothing.
-    again = [send(server, slug, post) for post in posts[:: POSTS // 10]]
+    # A tenth of the posts sent once more, as after an answer lost with no worker killed:
+    # each is answered with its comment again, and stores nothing.
+    again = [send(server, slug, post) for post in posts[::10]]
 
     (stored,) = in_site_shell(server.env, ("article_marks", {"slug": slug}))
     comments = {comment["id"]: comment["body"] for comment in stored["comments"]}
