@@ -4,6 +4,8 @@
   worked out from what it declares (parameters, body, sign-in), so endpoints added
   later are documented the same way without further code.
 - Reads that answer conditional requests document 304.
+- Creating endpoints that honour `Idempotency-Key` (api/idempotency.py) document the
+  header and the 422 of a reused key.
 - Sign-in is optional (`{}`) wherever the permissions let anonymous readers in.
 - The auth endpoints (api/auth.py subclasses dj-rest-auth's views) get the response
   schemas drf-spectacular's dj-rest-auth support gives the originals, with the status
@@ -13,9 +15,12 @@
 from drf_spectacular import openapi
 from drf_spectacular.contrib import rest_auth
 from drf_spectacular.extensions import OpenApiViewExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework_simplejwt.views import TokenViewBase
+
+from api import idempotency
+from content.models import IDEMPOTENCY_KEY_MAX_LENGTH
 
 ERROR_COMPONENT = "Error"
 # The PATCH body of `comments/<id>/` (CommentUpdateSerializer), as drf-spectacular names it.
@@ -30,7 +35,8 @@ ERROR_SCHEMA = {
             "type": "string",
             "description": "Stable and machine-readable: `invalid`, `parse_error`, "
             "`not_authenticated`, `token_not_valid`, `permission_denied`, `not_found`, "
-            "`method_not_allowed`, `unsupported_media_type`, `throttled`, `server_error`…",
+            "`method_not_allowed`, `unsupported_media_type`, `idempotency_key_reused`, "
+            "`throttled`, `server_error`…",
         },
         "message": {"type": "string", "description": "A sentence for people."},
         "errors": {
@@ -48,12 +54,27 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but not allowed (or the CSRF token is missing).",
     "404": "Not found, or not visible to you.",
     "415": "Unsupported request body type: send JSON.",
+    "422": "The Idempotency-Key came before with a different request: nothing was done.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
 }
 NOT_MODIFIED = {
     "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current."
 }
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    idempotency.HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "A key of your choice for this one write (a UUID, say; the draft's quoted form "
+        "works too). Sent again by the same signed-in reader within 24 hours with the same "
+        "request, it gets the first answer again, with `Idempotent-Replayed: true`, and "
+        "nothing is written twice: retry with it when an answer was lost. A concurrent "
+        "repeat waits for the first. With another request it is a 422. Refused requests "
+        "keep no key."
+    ),
+    pattern=rf"^[!-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$",
+)
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -95,7 +116,19 @@ class AutoSchema(openapi.AutoSchema):
             statuses.add("401")
         if (security and {} not in security) or self.method in UNSAFE_METHODS:
             statuses.add("403")  # not allowed; CSRF; the per-object rules of the services
+        if self.honours_idempotency_key():
+            statuses.add("422")
         return statuses
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.honours_idempotency_key():
+            return [*parameters, IDEMPOTENCY_KEY_PARAMETER]
+        return parameters
+
+    def honours_idempotency_key(self):
+        handler = getattr(self.view, self.method.lower(), None)
+        return getattr(handler, "honours_idempotency_key", False)
 
     def get_auth(self):
         """drf-spectacular marks sign-in optional (`{}`) only for the exact classes

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from api import serializers
 from api.exceptions import BadRequest, RequestTooLarge
+from api.idempotency import honours_idempotency_key
 from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, text_key
 from api.permissions import CommentPermission
 from api.throttling import CommentPostingThrottle
@@ -242,6 +243,7 @@ class ArticleCommentsView(ApiView):
         request=serializers.CommentCreateSerializer,
         responses={201: serializers.CommentSerializer},
     )
+    @honours_idempotency_key
     def post(self, request, slug):
         article = visible_article(request.user, slug)
         data = self.parse(serializers.CommentCreateSerializer, request.data)

@@ -5,11 +5,13 @@ Visibility is decided here, once, by QuerySet methods (`published()`,
 """
 
 from collections import namedtuple
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
@@ -473,6 +475,47 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.version}"
+
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+# A key names one intended write for a day (the draft's "expiry"; Stripe keeps its keys
+# as long): a client's retries come within minutes, a resubmitted form within hours.
+IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
+# Visible ASCII, as an HTTP header carries it without escaping: a UUID, a token, or the
+# quoted sf-string of draft-ietf-httpapi-idempotency-key-header, compared as it comes.
+validate_idempotency_key = RegexValidator(
+    rf"\A[!-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}\Z",
+    f"An idempotency key is 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters.",
+)
+
+
+class IdempotencyKey(models.Model):
+    """A key a reader sent with a write (the API's `Idempotency-Key` header, the comment
+    form's one-time token) and the answer that write got. Saved in the write's own
+    transaction (`services.idempotent`), so a write is never committed without it: a
+    repeat finds it even when the first answer was lost with a killed worker."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(
+        max_length=IDEMPOTENCY_KEY_MAX_LENGTH, validators=[validate_idempotency_key]
+    )
+    # A digest of the request (method, address, body): the same key with another
+    # request is refused, not answered with the first one's answer.
+    fingerprint = models.CharField(max_length=64)
+    # Whatever the face needs to answer again (the API: status, headers, body). Empty
+    # only inside the transaction that writes it.
+    answer = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Two requests with the same key: the second waits for the first's
+            # transaction, then finds its answer. The index also finds a reader's keys.
+            models.UniqueConstraint(fields=["user", "key"], name="one_idempotency_key_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.key} of {self.user_id}"
 
 
 ReaderMarks = namedtuple("ReaderMarks", ["liked", "bookmarked", "commented"])

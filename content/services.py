@@ -5,17 +5,23 @@ live here. A refused write raises `PermissionDenied` or `ValidationError` and
 changes nothing.
 """
 
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from content.models import (
+    IDEMPOTENCY_KEY_LIFETIME,
     Article,
     Bookmark,
     Comment,
+    IdempotencyKey,
     Like,
     User,
     can_moderate_comments,
@@ -83,6 +89,46 @@ def comment_set_hidden(*, comment: Comment, by: User, hidden: bool) -> Comment:
         comment.is_hidden = hidden
         comment.save(update_fields=["is_hidden"])
     return comment
+
+
+# --- Idempotent writes ----------------------------------------------------------
+
+
+class IdempotencyKeyReused(Exception):
+    """The key came before with a different request."""
+
+
+def idempotent(*, user: User, key: str | None, request: object, write: Callable[[], object]):
+    """`write()` once per reader and key: its answer (whatever JSON holds) is saved with
+    the key in the write's own transaction, and a repeat of the request within
+    IDEMPOTENCY_KEY_LIFETIME gets that answer back and writes nothing. Returns
+    `(answer, repeated)`; without a key, `(write(), False)`.
+
+    `request` is what the reader asked (method, address, body): the same key with
+    another request raises IdempotencyKeyReused. A write that raises saves no key, so
+    a retry writes afresh. A concurrent repeat waits for the first one's transaction
+    (the key's unique constraint) and gets its answer. Keys expire here, on write: a
+    reader's expired keys go with their next keyed write, all of them with the account.
+    """
+    if key is None:
+        return write(), False
+    fingerprint = hashlib.sha256(
+        json.dumps(request, sort_keys=True, cls=DjangoJSONEncoder).encode()
+    ).hexdigest()
+    with transaction.atomic():
+        IdempotencyKey.objects.filter(
+            user=user, created_at__lt=timezone.now() - IDEMPOTENCY_KEY_LIFETIME
+        ).delete()
+        record, created = IdempotencyKey.objects.get_or_create(
+            user=user, key=key, defaults={"fingerprint": fingerprint}
+        )
+        if not created:
+            if record.fingerprint != fingerprint:
+                raise IdempotencyKeyReused()
+            return record.answer, True
+        record.answer = write()
+        record.save(update_fields=["answer"])
+    return record.answer, False
 
 
 # --- Likes and bookmarks ---------------------------------------------------------

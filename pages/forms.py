@@ -1,6 +1,8 @@
+import secrets
+
 from django import forms
 
-from content.models import COMMENT_MAX_LENGTH
+from content.models import COMMENT_MAX_LENGTH, validate_idempotency_key
 
 
 class CommentForm(forms.Form):
@@ -9,4 +11,20 @@ class CommentForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write something before posting."},
+    )
+
+
+def new_idempotency_key():
+    return secrets.token_urlsafe(16)
+
+
+class NewCommentForm(CommentForm):
+    # A one-time token per rendered form, the key of content.services.idempotent: a
+    # double submit or a resubmitted page repeats the first post's answer instead of
+    # posting again. (comments.js sends keys of its own as the API's Idempotency-Key.)
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        initial=new_idempotency_key,
+        validators=[validate_idempotency_key],
     )

@@ -36,7 +36,7 @@ from content.models import (
 )
 from content.search import normalize_query, search_articles
 from pages import seo
-from pages.forms import CommentForm
+from pages.forms import CommentForm, NewCommentForm, new_idempotency_key
 
 ARTICLES_PER_PAGE = 20
 FEATURED_COUNT = 3
@@ -340,7 +340,7 @@ def _render_article(request, article, comment_form=None, status=200):
             "comments": _comments(reader, article),
             "like_count": Like.objects.filter(article=article).count(),
             "neighbours": _neighbours(article),
-            "comment_form": comment_form or CommentForm(),
+            "comment_form": comment_form or NewCommentForm(),
             "comment_max_length": COMMENT_MAX_LENGTH,
             "liked": liked,
             "bookmarked": bookmarked,
@@ -405,18 +405,38 @@ def comment_create(request, slug):
     if not request.user.is_authenticated:
         return _sign_in_first(slug)
     article = visible_article(request.user, slug)  # a write reads the database itself
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment = services.comment_create(
-                article=article, author=request.user, body=form.cleaned_data["body"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
-    # What was typed stays in the re-rendered form, with the reasons it was refused.
-    return _render_article(request, article, form, status=400)
+    form = NewCommentForm(request.POST)
+    if not form.is_valid():
+        # What was typed stays in the re-rendered form, with the reasons it was refused.
+        return _render_article(request, article, form, status=400)
+    body = form.cleaned_data["body"]
+
+    def write():
+        comment = services.comment_create(article=article, author=request.user, body=body)
+        return comment.get_absolute_url()
+
+    try:
+        address, _ = services.idempotent(
+            user=request.user,
+            key=form.cleaned_data["idempotency_key"] or None,
+            request=[request.method, request.path, body],
+            write=write,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_article(request, article, form, status=400)
+    except services.IdempotencyKeyReused:
+        # The form was sent before with other text (back, edit, send): that post stands,
+        # and this text waits, with a new token, for the reader to send it as a new one.
+        form = NewCommentForm({"body": body, "idempotency_key": new_idempotency_key()})
+        form.is_valid()
+        form.add_error(
+            None,
+            "This form was sent before with other text, which is posted. "
+            "Post again to add this text as a new comment.",
+        )
+        return _render_article(request, article, form, status=422)
+    return redirect(address)
 
 
 def _own_comment(request, pk, may):

@@ -269,14 +269,16 @@ def test_signed_in_pages_show_changes_at_once_through_their_cached_parts(client,
     assert b"Lady Ada" in client.get(page).content
 
 
-CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value|name="csrf-token" content)="[^"]*"')
+PER_RENDER_TOKENS = re.compile(
+    rb'(name="csrfmiddlewaretoken" value|name="csrf-token" content|name="idempotency_key" value)'
+    rb'="[^"]*"'
+)
 
 
-def without_csrf_tokens(body):
-    # Every render masks the token afresh; the rest of the page must be equal.
-    return re.sub(
-        rb'(name="csrfmiddlewaretoken" value|name="csrf-token" content)="[^"]*"', b"", body
-    )
+def without_tokens(body):
+    # Every render masks the CSRF token afresh, and gives the comment form a new
+    # one-time key; the rest of the page must be equal.
+    return PER_RENDER_TOKENS.sub(b"", body)
 
 
 def test_signed_in_pages_equal_a_fresh_render_after_every_change(client, site, public_urls):
@@ -288,7 +290,7 @@ def test_signed_in_pages_equal_a_fresh_render_after_every_change(client, site, p
     pages = [*public_urls[:6], older.get_absolute_url()]
 
     def pages_now():
-        return {url: without_csrf_tokens(client.get(url).content) for url in pages}
+        return {url: without_tokens(client.get(url).content) for url in pages}
 
     def retitle():
         article.title = "Night ferry to the islands"
@@ -372,7 +374,7 @@ def test_signed_in_readers_in_the_same_state_share_one_rendered_page(
     assert "pages/article_detail.html" in rendered_templates(first)
     assert rendered_templates(second) == []
     assert "pages/article_detail.html" in rendered_templates(liked)  # another state
-    assert without_csrf_tokens(second.content) == without_csrf_tokens(first.content)
+    assert without_tokens(second.content) == without_tokens(first.content)
     assert 'aria-pressed="true" data-on="Liked"' in liked.content.decode()
     assert 'aria-pressed="true"' not in second.content.decode()
     # The token in the shared page is the second reader's: their plain form posts with it.

@@ -74,6 +74,12 @@ function insert(comment) {
 
 const recount = () => (heading().textContent = count(list.querySelectorAll(".comment").length, "comment"));
 
+// The Idempotency-Key of the comment being written: a retry after a lost answer sends it
+// again, so the server posts it once. Spent once the server has answered (a 5xx may come
+// from a proxy after the post was stored). Not crypto.randomUUID, which needs https.
+const newKey = () => [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+let key = newKey();
+
 async function post(event, form) {
   event.preventDefault();
   const field = form.elements.body;
@@ -81,7 +87,11 @@ async function post(event, form) {
   button.disabled = true;
   showError(form, "");
   try {
-    const response = await api(section.dataset.comments, { method: "POST", data: { body: field.value } });
+    const headers = { "Idempotency-Key": key };
+    const response = await api(section.dataset.comments, { method: "POST", data: { body: field.value }, headers });
+    if (response.status < 500) key = newKey();
+    // The lost post was stored, and the text changed since: this is a new comment.
+    if (response.status === 422) return showError(form, "Your earlier text was posted. Post again to add this one.");
     if (response.status !== 201) return showError(form, messages(response.data));
     insert(response.data);
     field.value = "";

@@ -118,6 +118,26 @@ def test_every_request_body_is_json_only_as_the_api_parses_it(schema):
         assert set(body["content"]) == {"application/json"}
 
 
+def test_creating_endpoints_document_the_idempotency_key_and_its_422(schema):
+    def header(operation):
+        headers = [p for p in operation.get("parameters", []) if p["name"] == "Idempotency-Key"]
+        return headers[0] if headers else None
+
+    honouring = {
+        (path, method) for path, method, operation in operations(schema) if header(operation)
+    }
+    with_422 = {
+        (path, method) for path, method, op in operations(schema) if "422" in op["responses"]
+    }
+
+    assert honouring == with_422 == {("/api/v1/articles/{slug}/comments/", "post")}
+    key = header(schema["paths"]["/api/v1/articles/{slug}/comments/"]["post"])
+    assert key["in"] == "header"
+    assert not key.get("required", False)
+    assert re.fullmatch(key["schema"]["pattern"], "8e03978e-40d5-43e8-bc93-6894a57f9324")
+    assert not re.fullmatch(key["schema"]["pattern"], "with space")
+
+
 def test_request_and_response_components_are_separate(schema):
     components = schema["components"]["schemas"]
     assert set(components["CommentCreateRequest"]["properties"]) == {"body"}

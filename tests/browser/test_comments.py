@@ -124,6 +124,42 @@ def test_when_the_network_fails_the_text_stays_and_a_retry_posts_it(page, sign_i
     assert Comment.objects.get().body == "Written on a train."
 
 
+@pytest.mark.failed_requests
+def test_a_retry_after_a_lost_answer_sends_the_same_key_and_posts_once(
+    page, sign_in, reader, article
+):
+    sign_in(reader)
+    page.goto(article.get_absolute_url())
+    comments_api = f"**/api/v1/articles/{article.slug}/comments/"
+    keys = []
+
+    def store_then_lose_the_answer(route):
+        keys.append(route.request.headers["idempotency-key"])
+        route.fetch()  # the server stores the comment...
+        route.abort()  # ...and its answer is lost on the way
+
+    page.route(comments_api, store_then_lose_the_answer, times=1)
+    with same_document(page):
+        comment_box(page).fill("Sent from a tunnel.")
+        page.get_by_role("button", name="Post comment").click()
+        alert = page.locator(".comment-form [role=alert]")
+        expect(alert).to_contain_text("connection failed")
+        assert Comment.objects.get().body == "Sent from a tunnel."
+
+        with page.expect_request(lambda request: request.method == "POST") as retry:
+            alert.get_by_role("button", name="Try again").click()
+        expect(page.locator(".comment", has_text="Sent from a tunnel.")).to_have_count(1)
+        assert retry.value.headers["idempotency-key"] == keys[0]
+        assert Comment.objects.count() == 1
+
+        # The next comment is a new one, with a new key.
+        comment_box(page).fill("And one more.")
+        page.get_by_role("button", name="Post comment").click()
+        expect(page.locator(".comment", has_text="And one more.")).to_have_count(1)
+
+    assert Comment.objects.count() == 2
+
+
 def test_the_post_button_is_disabled_while_sending(page, sign_in, reader, article):
     sign_in(reader)
     page.goto(article.get_absolute_url())

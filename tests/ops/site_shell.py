@@ -9,16 +9,17 @@ in conftest.py, which calls these functions and reads their JSON answer.
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from content.models import Article, Comment, Like
 from tests.factories import ArticleFactory, StaffFactory, UserFactory
 
 
-def readers(*, prefix, count, password, with_refresh_tokens=False):
+def readers(*, prefix, count, password, with_refresh_tokens=False, with_access_tokens=False):
     """`count` readers with verified e-mail addresses (so they may sign in), sharing one
     password. Hashed once: the production hasher takes a quarter of a second per hash,
-    and a hundred of them would be the slowest part of the test."""
+    and a hundred of them would be the slowest part of the test. `with_access_tokens`:
+    each has a JWT access token, for five minutes of requests without signing in."""
     password_hash = make_password(password)
     made = []
     for number in range(count):
@@ -30,6 +31,8 @@ def readers(*, prefix, count, password, with_refresh_tokens=False):
         if with_refresh_tokens:
             # What an app keeps after signing in once; it trades it for access tokens.
             reader["refresh"] = str(RefreshToken.for_user(user))
+        if with_access_tokens:
+            reader["access"] = str(AccessToken.for_user(user))
         made.append(reader)
     return made
 
@@ -50,14 +53,14 @@ def published_article(*, title):
 
 
 def article_marks(*, slug):
-    """What the database holds for an article: its comments' ids with their authors, and
-    who likes it."""
+    """What the database holds for an article: its comments' ids with their authors and
+    text, and who likes it."""
     article = Article.objects.get(slug=slug)
     return {
         "comments": [
-            {"id": pk, "author": author}
-            for pk, author in Comment.objects.filter(article=article).values_list(
-                "pk", "author__username"
+            {"id": pk, "author": author, "body": body}
+            for pk, author, body in Comment.objects.filter(article=article).values_list(
+                "pk", "author__username", "body"
             )
         ],
         "likers": list(

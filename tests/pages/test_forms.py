@@ -57,6 +57,83 @@ def test_an_invalid_comment_is_shown_again_with_the_reason_and_the_text(
     assert not Comment.objects.exists()
 
 
+def the_comment_form(response):
+    """The fields the page's comment form would send: its one-time key, and the text."""
+    form = soup(response).select_one(".comment-form")
+    return {
+        "idempotency_key": form.select_one("input[name=idempotency_key]")["value"],
+        "body": form.textarea.text.strip(),
+    }
+
+
+def test_a_resubmitted_comment_form_stores_one_comment(client, reader):
+    article = ArticleFactory()
+    client.force_login(reader)
+    form = {**the_comment_form(client.get(article.get_absolute_url())), "body": "Only once."}
+
+    first = client.post(comment_url(article), form)
+    again = client.post(comment_url(article), form)  # a double click, or back and resend
+
+    comment = Comment.objects.get()
+    assert comment.body == "Only once."
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == comment.get_absolute_url()
+
+
+def test_each_page_after_a_post_carries_a_new_key(client, reader):
+    article = ArticleFactory()
+    client.force_login(reader)
+    url = article.get_absolute_url()
+
+    first_key = the_comment_form(client.get(url))["idempotency_key"]
+    client.post(comment_url(article), {"idempotency_key": first_key, "body": "One."})
+    second_key = the_comment_form(client.get(url))["idempotency_key"]
+    client.post(comment_url(article), {"idempotency_key": second_key, "body": "Two."})
+
+    assert first_key != second_key
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["One.", "Two."]
+
+
+def test_a_form_resent_with_other_text_is_kept_for_a_new_post(client, reader):
+    article = ArticleFactory()
+    client.force_login(reader)
+    key = the_comment_form(client.get(article.get_absolute_url()))["idempotency_key"]
+    client.post(comment_url(article), {"idempotency_key": key, "body": "First thought."})
+
+    refused = client.post(comment_url(article), {"idempotency_key": key, "body": "Second."})
+
+    assert refused.status_code == 422
+    assert "Post again to add this text" in soup(refused).select_one(".comment-form").text
+    form = the_comment_form(refused)
+    assert form["body"] == "Second."
+    assert form["idempotency_key"] != key
+    assert Comment.objects.count() == 1
+    assert client.post(comment_url(article), form).status_code == 302
+    assert Comment.objects.count() == 2
+
+
+def test_a_refused_comment_keeps_its_key_so_the_corrected_one_posts_once(client, reader):
+    article = ArticleFactory()
+    client.force_login(reader)
+    key = the_comment_form(client.get(article.get_absolute_url()))["idempotency_key"]
+
+    refused = client.post(comment_url(article), {"idempotency_key": key, "body": "  "})
+    form = {**the_comment_form(refused), "body": "Corrected."}
+    for _ in range(2):
+        client.post(comment_url(article), form)
+
+    assert form["idempotency_key"] == key
+    assert Comment.objects.get().body == "Corrected."
+
+
+def test_a_visitors_page_carries_no_key(client):
+    article = ArticleFactory()
+
+    response = client.get(article.get_absolute_url())
+
+    assert b"idempotency_key" not in response.content
+
+
 def test_visitors_are_sent_to_sign_in_and_nothing_is_saved(client):
     article = ArticleFactory()
 
