@@ -13,12 +13,15 @@ kept gets an ETag from its body and reader, as ConditionalGetMiddleware gives.
 import functools
 import gzip
 import hashlib
+import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -34,6 +37,9 @@ MESSAGES_COOKIE = "messages"
 COMPRESS_FROM_BYTES = 512
 # Set afresh on every answer, so never stored with it.
 FRESH_HEADERS = {"cache-control", "etag", "content-length"}
+# Beyond this many lists of scopes read (one per article), the versions last read are
+# forgotten, and read again by the next request for each.
+LAST_READ_MAX_ENTRIES = 10_000
 
 
 def cached_for_visitors(view=None, *, per_article=False, negotiates=False):
@@ -135,20 +141,37 @@ class HttpCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.last_read = {}  # {scopes: (their versions, when)}, for a database outage
 
     def __call__(self, request):
         policy = _policy_of(request)
-        if policy is None or settings.DEBUG or not is_visitor_request(request):
+        response = None
+        if policy is not None and not settings.DEBUG and is_visitor_request(request):
+            response = self._for_visitor(request, policy)
+        if response is None:
             response = self.get_response(request)
-            if policy is not None:
-                if "Cache-Control" not in response:
-                    patch_cache_control(response, private=True, no_cache=True)
-                patch_vary_headers(response, policy.vary)
-            return response if settings.DEBUG else _conditional(request, response)
+        if policy is not None:
+            if "Cache-Control" not in response:
+                patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, policy.vary)
+        return response if settings.DEBUG else _conditional(request, response)
 
-        versions, expires_at = content_versions.current(
-            policy.scopes(request.resolver_match.kwargs)
-        )
+    def _for_visitor(self, request, policy):
+        """The answer by content versions. When the database does not answer, what this
+        process stored from the versions it last read, for a while (marked stale), else
+        None: the view then answers if it needs no database."""
+        scopes = tuple(policy.scopes(request.resolver_match.kwargs))
+        if len(self.last_read) > LAST_READ_MAX_ENTRIES:
+            self.last_read.clear()
+        try:
+            read = self.last_read[scopes] = (content_versions.current(scopes), time.monotonic())
+            stale_for = None
+        except DatabaseError:
+            read = self.last_read.get(scopes, (None, -math.inf))
+            stale_for = time.monotonic() - read[1]
+            if stale_for > settings.PAGE_CACHE_STALE_IF_ERROR:
+                return None
+        (versions, expires_at), _ = read
         request.content_versions = versions  # for what the view caches
         etag = weak_etag(
             release(),
@@ -160,32 +183,25 @@ class HttpCacheMiddleware:
         response = get_conditional_response(request, etag=etag)
         if response is None:
             stored = caches["pages"].get(etag) if settings.PAGE_CACHE else None
-            response = (
-                stored.response_for(request) if stored else self._render(request, etag, expires_at)
-            )
+            if stored is None:
+                if stale_for is not None:
+                    return None
+                response = self.get_response(request)
+                if settings.PAGE_CACHE and _is_public(response):
+                    stored = StoredResponse.of(response)
+                    caches["pages"].set(etag, stored, settings.PAGE_CACHE_TIMEOUT)
+            if stored is not None:
+                response = stored.response_for(request)
         if response.status_code == 304 or _is_public(response):
             response["ETag"] = etag
             response["Cache-Control"] = shared_cache_control(expires_at)
+            if stale_for is not None:  # a stale hit has negative freshness (RFC 9211)
+                response["Cache-Status"] = f"Gazette; hit; ttl={-math.ceil(stale_for)}"
             # If-Modified-Since, for views that state Last-Modified (the API's).
             response = get_conditional_response(
                 request, etag=etag, last_modified=_last_modified(response), response=response
             )
-        elif "Cache-Control" not in response:
-            patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, policy.vary)
         return response
-
-    def _render(self, request, etag, expires_at):
-        response = self.get_response(request)
-        if not (settings.PAGE_CACHE and _is_public(response)):
-            return response
-        timeout = settings.PAGE_CACHE_TIMEOUT
-        if expires_at is not None:
-            timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
-        stored = StoredResponse.of(response)
-        if timeout > 0:
-            caches["pages"].set(etag, stored, timeout)
-        return stored.response_for(request)
 
 
 def _conditional(request, response):
