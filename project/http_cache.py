@@ -6,8 +6,9 @@ pending message) to a view marked `cached_for_visitors` gets an ETag made from t
 content versions it shows (content/versions.py: one query), the request and the
 release; then a 304, the answer stored under that ETag in the `pages` cache, or the
 view's answer, stored when public (200, no cookie) and compressed once with brotli and
-gzip (no Django middleware stores compressed variants). Every other read that may be
-kept gets an ETag from its body and reader, as ConditionalGetMiddleware gives.
+gzip (no Django middleware stores compressed variants); while the database does not
+answer, the versions last read stand in for a while. Every other read that may be kept
+gets an ETag from its body and reader, as ConditionalGetMiddleware gives.
 """
 
 import functools
@@ -37,9 +38,6 @@ MESSAGES_COOKIE = "messages"
 COMPRESS_FROM_BYTES = 512
 # Set afresh on every answer, so never stored with it.
 FRESH_HEADERS = {"cache-control", "etag", "content-length"}
-# Beyond this many lists of scopes read (one per article), the versions last read are
-# forgotten, and read again by the next request for each.
-LAST_READ_MAX_ENTRIES = 10_000
 
 
 def cached_for_visitors(view=None, *, per_article=False, negotiates=False):
@@ -141,7 +139,6 @@ class HttpCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.last_read = {}  # {scopes: (their versions, when)}, for a database outage
 
     def __call__(self, request):
         policy = _policy_of(request)
@@ -157,21 +154,22 @@ class HttpCacheMiddleware:
         return response if settings.DEBUG else _conditional(request, response)
 
     def _for_visitor(self, request, policy):
-        """The answer by content versions. When the database does not answer, what this
-        process stored from the versions it last read, for a while (marked stale), else
-        None: the view then answers if it needs no database."""
-        scopes = tuple(policy.scopes(request.resolver_match.kwargs))
-        if len(self.last_read) > LAST_READ_MAX_ENTRIES:
-            self.last_read.clear()
+        """The answer by content versions. While the database does not answer, what this
+        process stored from the versions it last read (for PAGE_CACHE_STALE_IF_ERROR
+        seconds, marked stale), else None: the view answers if it needs no database."""
+        scopes = policy.scopes(request.resolver_match.kwargs)
+        last_read = "versions:" + ":".join(scopes)
         try:
-            read = self.last_read[scopes] = (content_versions.current(scopes), time.monotonic())
+            versions, expires_at = content_versions.current(scopes)
+            # Kept for as long as it may stand in for the database.
+            read = (versions, expires_at, time.monotonic())
+            caches["pages"].set(last_read, read, settings.PAGE_CACHE_STALE_IF_ERROR)
             stale_for = None
         except DatabaseError:
-            read = self.last_read.get(scopes, (None, -math.inf))
-            stale_for = time.monotonic() - read[1]
-            if stale_for > settings.PAGE_CACHE_STALE_IF_ERROR:
+            if (read := caches["pages"].get(last_read)) is None:
                 return None
-        (versions, expires_at), _ = read
+            versions, expires_at, read_at = read
+            stale_for = time.monotonic() - read_at
         request.content_versions = versions  # for what the view caches
         etag = weak_etag(
             release(),
