@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
@@ -22,8 +23,12 @@ from tests.ops.conftest import PASSWORD, UNTHROTTLED_RATES, in_site_shell, start
 from tests.ops.tcp_proxy import TcpProxy
 
 CUT_SECONDS = 10
-# Load before the cut (every worker stores the visitors' pages), and after the return.
-WARM_SECONDS = 2
+# Before the cut, each cached page is answered this often under the load, so that every
+# worker has stored it (each process has a page cache of its own); at most this long.
+WARM_ANSWERS = 20
+CACHED_PAGES = 3  # home, an article, its API detail
+WARM_SECONDS_AT_MOST = 30
+# Load after the return.
 AFTER_SECONDS = 3
 CLIENT_THREADS = 6
 HTML = {"Accept": "text/html"}
@@ -34,6 +39,7 @@ RECOVERY_SECONDS = 3
 @dataclass
 class Answer:
     kind: str
+    path: str
     started: float
     finished: float
     status: int
@@ -128,9 +134,9 @@ def requests_of(site):
     ]
 
 
-def load(makers, stop, offset):
-    """One client thread: the requests of `makers` in turn until `stop` is set."""
-    answers = []
+def load(makers, stop, offset, answers):
+    """One client thread: the requests of `makers` in turn until `stop` is set, their
+    answers appended to `answers`."""
     turn = offset
     while not stop.is_set():
         kind, client, method, path, options = makers[turn % len(makers)]()
@@ -140,6 +146,7 @@ def load(makers, stop, offset):
         answers.append(
             Answer(
                 kind,
+                path,
                 started,
                 time.monotonic(),
                 response.status,
@@ -148,7 +155,12 @@ def load(makers, stop, offset):
                 response.json()["id"] if kind == "write" and response.status == 201 else None,
             )
         )
-    return answers
+
+
+def warm(answers):
+    """Whether each cached page has been answered 200 WARM_ANSWERS times so far."""
+    counts = Counter(a.path for a in list(answers) if a.kind == "cached" and a.status == 200)
+    return len(counts) == CACHED_PAGES and min(counts.values()) >= WARM_ANSWERS
 
 
 def share(answers, condition):
@@ -159,9 +171,15 @@ def test_a_database_cut_serves_cached_pages_stale_and_503s_the_rest(site, report
     makers = requests_of(site)
     log_offset = site.server.log_offset()
     stop = threading.Event()
+    answers = []
     with concurrent.futures.ThreadPoolExecutor(CLIENT_THREADS) as pool:
-        clients = [pool.submit(load, makers, stop, offset) for offset in range(CLIENT_THREADS)]
-        time.sleep(WARM_SECONDS)  # the load itself runs meanwhile
+        clients = [
+            pool.submit(load, makers, stop, offset, answers) for offset in range(CLIENT_THREADS)
+        ]
+        warm_until = time.monotonic() + WARM_SECONDS_AT_MOST
+        while not warm(answers):
+            assert time.monotonic() < warm_until, "the cached pages were not answered enough"
+            time.sleep(0.1)
         cut = time.monotonic()
         site.proxy.stop()
         time.sleep(CUT_SECONDS)
@@ -169,7 +187,8 @@ def test_a_database_cut_serves_cached_pages_stale_and_503s_the_rest(site, report
         restored = time.monotonic()
         time.sleep(AFTER_SECONDS)
         stop.set()
-        answers = [answer for client in clients for answer in client.result()]
+        for client in clients:
+            client.result()
 
     during = [a for a in answers if a.started >= cut and a.finished <= restored]
     cached = [a for a in during if a.kind == "cached"]
