@@ -158,12 +158,9 @@ class HttpCacheMiddleware:
         process stored from the versions it last read (for PAGE_CACHE_STALE_IF_ERROR
         seconds, marked stale), else None: the view answers if it needs no database."""
         scopes = policy.scopes(request.resolver_match.kwargs)
-        last_read = "versions:" + ":".join(scopes)
+        last_read = weak_etag("versions last read", scopes)
         try:
             versions, expires_at = content_versions.current(scopes)
-            # Kept for as long as it may stand in for the database.
-            read = (versions, expires_at, time.monotonic())
-            caches["pages"].set(last_read, read, settings.PAGE_CACHE_STALE_IF_ERROR)
             stale_for = None
         except DatabaseError:
             if (read := caches["pages"].get(last_read)) is None:
@@ -193,7 +190,10 @@ class HttpCacheMiddleware:
         if response.status_code == 304 or _is_public(response):
             response["ETag"] = etag
             response["Cache-Control"] = shared_cache_control(expires_at)
-            if stale_for is not None:  # a stale hit has negative freshness (RFC 9211)
+            if stale_for is None:  # for as long as they may stand in for the database
+                read = (versions, expires_at, time.monotonic())
+                caches["pages"].set(last_read, read, settings.PAGE_CACHE_STALE_IF_ERROR)
+            else:  # a stale hit has negative freshness (RFC 9211)
                 response["Cache-Status"] = f"Gazette; hit; ttl={-math.ceil(stale_for)}"
             # If-Modified-Since, for views that state Last-Modified (the API's).
             response = get_conditional_response(
