@@ -4,7 +4,8 @@
 
 `errors` maps field names to lists of messages for a 400 about the submitted data
 (`non_field_errors` for the data as a whole) and is empty otherwise. Unexpected
-exceptions are logged with their traceback and answered with a bare 500.
+exceptions are logged with their traceback and answered with a bare 500, but a database
+that does not answer, which is a 503 with Retry-After (project/errors.py).
 """
 
 import logging
@@ -19,7 +20,12 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from project.errors import error_body
+from project.errors import (
+    DATABASE_UNAVAILABLE,
+    UNAVAILABLE_MESSAGE,
+    asks_to_retry,
+    error_body,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +45,12 @@ class BadRequest(exceptions.APIException):
     default_code = "bad_request"
 
 
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = UNAVAILABLE_MESSAGE
+    default_code = "service_unavailable"
+
+
 class ServerError(exceptions.APIException):
     default_detail = SERVER_ERROR_MESSAGE
     default_code = "server_error"
@@ -55,7 +67,7 @@ def exception_handler(exc, context):
     # transaction; only the body is ours.
     response = drf_exception_handler(api_exc, context)
     response.data = _body_for(api_exc)
-    return response
+    return asks_to_retry(response) if isinstance(api_exc, ServiceUnavailable) else response
 
 
 def _as_api_exception(exc):
@@ -76,6 +88,8 @@ def _as_api_exception(exc):
         return RequestTooLarge()
     if isinstance(exc, SuspiciousOperation):
         return BadRequest()
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return ServiceUnavailable()
     return None
 
 

@@ -1,19 +1,39 @@
 """Error pages for the whole site: HTML in the site's style, JSON under /api/.
 
 Rendered without the usual context processors' database work, so an error page
-cannot fail the way the page it replaces did.
+cannot fail the way the page it replaces did. A database that does not answer is a 503
+that asks the client to come back, not a 500: nothing is wrong with the request.
 """
 
+import sys
+
 from django.conf import settings
-from django.http import HttpResponseNotFound, HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 API_PREFIX = "/api/"
+# What the database driver raises when the database does not answer: a refused or
+# broken connection, a server shutting down (also a lock or a statement timeout, which
+# a retry may pass). Other database errors are bugs, and stay 500s.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# How long a client is asked to wait before trying again: a database restart or a
+# fail-over takes seconds.
+RETRY_AFTER_SECONDS = 10
+UNAVAILABLE_MESSAGE = "The site cannot answer this right now; please try again in a moment."
 
 
 def error_body(*, status_code, code, message, errors=None):
     """The JSON error shape of the whole API (api/exceptions.py uses it too)."""
     return {"status": status_code, "code": code, "message": message, "errors": errors or {}}
+
+
+def asks_to_retry(response):
+    """`response` (a 503) with when to come back, and never stored on the way."""
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def _wants_json(request):
@@ -32,8 +52,19 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """handler500: Django calls it while handling the exception, so `sys.exception()`
+    is what went wrong, wherever it was raised (a view, a middleware, a template)."""
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     if _wants_json(request):
         return _json_error(500, "server_error", "Something went wrong on our side.")
     # No request context: a context processor could be what failed.
     body = loader.render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME})
     return HttpResponseServerError(body)
+
+
+def service_unavailable(request):
+    if _wants_json(request):
+        return asks_to_retry(_json_error(503, "service_unavailable", UNAVAILABLE_MESSAGE))
+    body = loader.render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
+    return asks_to_retry(HttpResponse(body, status=503))

@@ -6,19 +6,23 @@ pending message) to a view marked `cached_for_visitors` gets an ETag made from t
 content versions it shows (content/versions.py: one query), the request and the
 release; then a 304, the answer stored under that ETag in the `pages` cache, or the
 view's answer, stored when public (200, no cookie) and compressed once with brotli and
-gzip (no Django middleware stores compressed variants). Every other read that may be
-kept gets an ETag from its body and reader, as ConditionalGetMiddleware gives.
+gzip (no Django middleware stores compressed variants); while the database does not
+answer, the versions last read stand in for a while. Every other read that may be kept
+gets an ETag from its body and reader, as ConditionalGetMiddleware gives.
 """
 
 import functools
 import gzip
 import hashlib
+import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -138,17 +142,31 @@ class HttpCacheMiddleware:
 
     def __call__(self, request):
         policy = _policy_of(request)
-        if policy is None or settings.DEBUG or not is_visitor_request(request):
+        response = None
+        if policy is not None and not settings.DEBUG and is_visitor_request(request):
+            response = self._for_visitor(request, policy)
+        if response is None:
             response = self.get_response(request)
-            if policy is not None:
-                if "Cache-Control" not in response:
-                    patch_cache_control(response, private=True, no_cache=True)
-                patch_vary_headers(response, policy.vary)
-            return response if settings.DEBUG else _conditional(request, response)
+        if policy is not None:
+            if "Cache-Control" not in response:
+                patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, policy.vary)
+        return response if settings.DEBUG else _conditional(request, response)
 
-        versions, expires_at = content_versions.current(
-            policy.scopes(request.resolver_match.kwargs)
-        )
+    def _for_visitor(self, request, policy):
+        """The answer by content versions. While the database does not answer, what this
+        process stored from the versions it last read (for PAGE_CACHE_STALE_IF_ERROR
+        seconds, marked stale), else None: the view answers if it needs no database."""
+        scopes = policy.scopes(request.resolver_match.kwargs)
+        last_read = weak_etag("versions last read", scopes)
+        try:
+            versions, expires_at = content_versions.current(scopes)
+            stale_for = None
+        except DatabaseError:
+            if (read := caches["pages"].get(last_read)) is None:
+                return None
+            versions, expires_at, read_at = read
+            stale_for = time.monotonic() - read_at
         request.content_versions = versions  # for what the view caches
         etag = weak_etag(
             release(),
@@ -160,32 +178,28 @@ class HttpCacheMiddleware:
         response = get_conditional_response(request, etag=etag)
         if response is None:
             stored = caches["pages"].get(etag) if settings.PAGE_CACHE else None
-            response = (
-                stored.response_for(request) if stored else self._render(request, etag, expires_at)
-            )
+            if stored is None:
+                if stale_for is not None:
+                    return None
+                response = self.get_response(request)
+                if settings.PAGE_CACHE and _is_public(response):
+                    stored = StoredResponse.of(response)
+                    caches["pages"].set(etag, stored, settings.PAGE_CACHE_TIMEOUT)
+            if stored is not None:
+                response = stored.response_for(request)
         if response.status_code == 304 or _is_public(response):
             response["ETag"] = etag
             response["Cache-Control"] = shared_cache_control(expires_at)
+            if stale_for is None:  # for as long as they may stand in for the database
+                read = (versions, expires_at, time.monotonic())
+                caches["pages"].set(last_read, read, settings.PAGE_CACHE_STALE_IF_ERROR)
+            else:  # a stale hit has negative freshness (RFC 9211)
+                response["Cache-Status"] = f"Gazette; hit; ttl={-math.ceil(stale_for)}"
             # If-Modified-Since, for views that state Last-Modified (the API's).
             response = get_conditional_response(
                 request, etag=etag, last_modified=_last_modified(response), response=response
             )
-        elif "Cache-Control" not in response:
-            patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, policy.vary)
         return response
-
-    def _render(self, request, etag, expires_at):
-        response = self.get_response(request)
-        if not (settings.PAGE_CACHE and _is_public(response)):
-            return response
-        timeout = settings.PAGE_CACHE_TIMEOUT
-        if expires_at is not None:
-            timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
-        stored = StoredResponse.of(response)
-        if timeout > 0:
-            caches["pages"].set(etag, stored, timeout)
-        return stored.response_for(request)
 
 
 def _conditional(request, response):
