@@ -1,15 +1,6 @@
-"""HTTP caching, in one middleware: visitors' answers cached by content version, and
-conditional GET (ETag, 304) for every other read (README, "Caching").
-
-A visitor's request (GET or HEAD with no session cookie, no Authorization header and no
-pending message) to a view marked `cached_for_visitors` gets an ETag made from the
-content versions it shows (content/versions.py: one query), the request and the
-release; then a 304, the answer stored under that ETag in the `pages` cache, or the
-view's answer, stored when public (200, no cookie) and compressed once with brotli and
-gzip (no Django middleware stores compressed variants); while the database does not
-answer, the versions last read stand in for a while. Every other read that may be kept
-gets an ETag from its body and reader, as ConditionalGetMiddleware gives.
-"""
+"""HTTP caching, in one middleware: visitors' answers stored by content version (served
+stale for a while when the database does not answer), and conditional GET for every
+other read. README, "Caching", draws a request's path through it."""
 
 import functools
 import gzip
