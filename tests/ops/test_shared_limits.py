@@ -22,13 +22,14 @@ ATTEMPTS = 14
 
 
 @pytest.fixture(scope="module")
-def limited_site(tmp_path_factory):
+def limited_site(tmp_path_factory, static_root):
     """A SQLite site with the API's sign-in limit at 10 an hour, several workers. Only
-    the API is asked, so it needs no static files."""
+    the API is asked, but gunicorn warms the pages up before it forks (static files)."""
     workdir = tmp_path_factory.mktemp("shared-limits")
     env = production_env(
         workdir,
         free_port(),
+        STATIC_ROOT=static_root,
         WEB_CONCURRENCY=4,
         GUNICORN_THREADS=1,
         AUTH_THROTTLE_RATE=f"{ATTEMPTS_PER_HOUR}/hour",
