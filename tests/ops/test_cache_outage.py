@@ -120,11 +120,7 @@ def site(tmp_path_factory, ops_postgres_url, static_root, redis_server):
 def signed_in(url, username):
     """A client signed in with the session, as the site's JavaScript does."""
     client = Client(url)
-    client.fetch_csrf_token()
-    answer = client.post(
-        "/api/v1/auth/login/", json_body={"username": username, "password": PASSWORD}
-    )
-    assert answer.status == 200, answer.text
+    client.sign_in(username, PASSWORD)
     return client
 
 

@@ -98,12 +98,7 @@ def site(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
 def signed_in(url, username):
     """A reader signed in through the API: its session (for pages), and its access token."""
     reader = Client(url)
-    reader.fetch_csrf_token()
-    answer = reader.post(
-        "/api/v1/auth/login/", json_body={"username": username, "password": PASSWORD}
-    )
-    assert answer.status == 200, answer.text
-    return reader, answer.json()["access"]
+    return reader, reader.sign_in(username, PASSWORD)
 
 
 def requests_of(site):

@@ -38,11 +38,7 @@ def test_an_anonymous_page_is_served_from_nginx_until_its_s_maxage(nginx_site):
 
 def test_personal_requests_bypass_the_cache_and_are_never_stored(nginx_site):
     reader = Client(nginx_site["url"])
-    reader.fetch_csrf_token()
-    signed_in = reader.post(
-        "/api/v1/auth/login/", json_body={"username": "night-reader0", "password": PASSWORD}
-    )
-    assert signed_in.status == 200
+    reader.sign_in("night-reader0", PASSWORD)
     path = "/articles/"
 
     personal = reader.get(path, headers=BROWSER)

@@ -92,11 +92,7 @@ def reader_load(url, paths, readers, stop, signed_in):
 
     def read(reader):
         client = Client(url)
-        client.fetch_csrf_token()
-        answer = client.post(
-            "/api/v1/auth/login/", json_body={"username": reader["username"], "password": PASSWORD}
-        )
-        assert answer.status == 200
+        client.sign_in(reader["username"], PASSWORD)
         for path in paths:  # the reader's own pages, rendered once: the load is steady
             client.get(path, headers=accepts(path))
         signed_in.wait()

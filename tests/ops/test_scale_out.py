@@ -123,11 +123,7 @@ def client_from(address, server):
 
 
 def sign_in_with_session(client, username):
-    client.fetch_csrf_token()
-    answer = client.post(
-        "/api/v1/auth/login/", json_body={"username": username, "password": PASSWORD}
-    )
-    assert answer.status == 200, answer.text
+    client.sign_in(username, PASSWORD)
     assert "sessionid" in client.cookies
 
 
