@@ -59,14 +59,18 @@ def pytest_collection_modifyitems(config, items):
         # pytest-django refuses the database to a test that does not ask for it, and only
         # requests through the site's middleware reach the cache, so the other tests
         # (pure functions, settings, static files, servers on their own database) answer
-        # the same in every run: the SQLite run has run them.
-        elsewhere = [item for item in items if not _uses_database_or_cache(item)]
+        # the same in every run: the SQLite run has run them. So do the tests that drive
+        # the browser: they check the pages and their JavaScript, which no back end
+        # changes (what does, search, is tested in process), and they are a third of a run.
+        elsewhere = [item for item in items if not _differs_by_database_or_cache(item)]
         config.hook.pytest_deselected(items=elsewhere)
-        items[:] = [item for item in items if _uses_database_or_cache(item)]
+        items[:] = [item for item in items if _differs_by_database_or_cache(item)]
 
 
-def _uses_database_or_cache(item):
+def _differs_by_database_or_cache(item):
     fixtures = set(getattr(item, "fixturenames", ()))
+    if "page" in fixtures:
+        return False
     return bool(item.get_closest_marker("django_db")) or bool(
         fixtures & {"db", "transactional_db", "live_server", "client", "rf"}
     )
