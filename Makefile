@@ -42,6 +42,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Gazette needs Python 3.11 or newer as '$(PYTHON)'"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# Modules are compiled as they are first imported: most never are (15 s of 45 saved).
 	$(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
@@ -146,8 +147,12 @@ npm-lock:
 outdated: install
 	$(BIN)/python .ci/outdated.py
 
+# Schemathesis fuzzes the API once, in the PostgreSQL run: the contract is the same on
+# both back ends, and PostgreSQL is the stricter one (lengths, NULs), where a generated
+# value can reach an error SQLite lets pass.
 test-sqlite: install test-tools $(COLLECTED_STATIC)/staticfiles.json
-	$(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=10 --ignore=tests/quality --ignore=tests/ops \
+		--ignore=tests/api/test_fuzzing.py
 
 # Runs when PostgreSQL and Redis answer; under CI=true it always runs, so a missing
 # service fails the build instead of being skipped. Only the tests that use the database
