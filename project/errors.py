@@ -5,7 +5,10 @@ cannot fail the way the page it replaces did. A database that does not answer is
 that asks the client to come back, not a 500: nothing is wrong with the request.
 """
 
+import logging
 import sys
+import threading
+import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -22,6 +25,8 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # fail-over takes seconds.
 RETRY_AFTER_SECONDS = 10
 UNAVAILABLE_MESSAGE = "The site cannot answer this right now; please try again in a moment."
+# While the database is away, its error is logged again this often, not once per request.
+LOG_INTERVAL_SECONDS = 60
 
 
 def error_body(*, status_code, code, message, errors=None):
@@ -68,3 +73,29 @@ def service_unavailable(request):
         return asks_to_retry(_json_error(503, "service_unavailable", UNAVAILABLE_MESSAGE))
     body = loader.render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
     return asks_to_retry(HttpResponse(body, status=503))
+
+
+class DatabaseOutageOncePerInterval(logging.Filter):
+    """Lets Django's log line of a 503 for a database that does not answer (with its
+    traceback) through once per interval in each process, saying how many it held back:
+    during an outage every request fails the same way, and a line per request would bury
+    the log."""
+
+    def __init__(self):
+        super().__init__()
+        self.lock = threading.Lock()
+        self.logged_at = None
+        self.held_back = 0
+
+    def filter(self, record):
+        if not (record.exc_info and isinstance(record.exc_info[1], DATABASE_UNAVAILABLE)):
+            return True
+        now = time.monotonic()
+        with self.lock:
+            if self.logged_at is not None and now - self.logged_at < LOG_INTERVAL_SECONDS:
+                self.held_back += 1
+                return False
+            self.logged_at, held_back, self.held_back = now, self.held_back, 0
+        if held_back:
+            record.msg = f"{record.msg} (and {held_back} more like it not logged)"
+        return True

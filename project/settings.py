@@ -531,8 +531,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"readiness_is_no_error": {"()": "project.health.ReadinessIsNoError"}},
+    "filters": {
+        "readiness_is_no_error": {"()": "project.health.ReadinessIsNoError"},
+        "database_outage_once": {"()": "project.errors.DatabaseOutageOncePerInterval"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.request": {"filters": ["readiness_is_no_error"]}},
+    "loggers": {"django.request": {"filters": ["readiness_is_no_error", "database_outage_once"]}},
 }

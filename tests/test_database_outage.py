@@ -186,3 +186,22 @@ def test_the_error_handler_answers_503_only_for_a_database_that_does_not_answer(
     assert json.loads(raised(unreachable, "/api/v1/articles/").content)["status"] == 503
     assert raised(ProgrammingError("no such table"), "/articles/").status_code == 500
     assert raised(RuntimeError("a bug"), "/api/v1/articles/").status_code == 500
+
+
+def test_an_outage_is_logged_once_per_interval_with_what_was_held_back(
+    visitor, site, database_down, caplog, monkeypatch
+):
+    def logged_unavailable(requests):
+        caplog.clear()
+        for _ in range(requests):
+            assert visitor.get("/articles/").status_code == 503
+        return [r.getMessage() for r in caplog.records if r.name == "django.request"]
+
+    monkeypatch.setattr(errors, "LOG_INTERVAL_SECONDS", 0)
+    assert len(logged_unavailable(1)) == 1
+    monkeypatch.setattr(errors, "LOG_INTERVAL_SECONDS", 3600)
+    assert logged_unavailable(3) == []
+    monkeypatch.setattr(errors, "LOG_INTERVAL_SECONDS", 0)
+    assert logged_unavailable(1) == [
+        "Service Unavailable: /articles/ (and 3 more like it not logged)"
+    ]
