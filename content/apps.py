@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ContentConfig(AppConfig):
@@ -6,6 +7,7 @@ class ContentConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from content import versions
+        from content import roles, versions
 
         versions.connect()
+        post_migrate.connect(roles.create_missing_roles, sender=self)

@@ -51,8 +51,8 @@ def pytest_collection_modifyitems(config, items):
 
     pytest-django orders them so, but pytest then regroups tests by session-scoped
     parameters (pytest-playwright's `browser_name`), which can move them in between. A
-    transactional test ends by emptying every table, the roles made by a migration too,
-    so the tests after it would find no roles.
+    transactional test ends by emptying every table (post_migrate then makes the
+    permissions and roles again), which the others should not have to think about.
     """
     items.sort(key=_is_transactional)
     if config.getoption("database_and_cache_tests_only"):

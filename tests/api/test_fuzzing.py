@@ -115,9 +115,8 @@ IDENTITIES = {
 }
 
 
-# The live server sees only committed data, so the test is transactional; the roles made
-# by a data migration come back after each flush through serialized rollback.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The live server sees only committed data, so the test is transactional.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("who", IDENTITIES)
 def test_schemathesis_finds_no_failures(live_server, content, unthrottled, tmp_path, capsys, who):
     options = IDENTITIES[who](content)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread, so Django would refuse the
@@ -28,9 +27,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
 
 without_javascript = pytest.mark.browser_context_args(java_script_enabled=False)
 # The live server reads what the test writes, so each test commits, and the tables are
-# emptied after it. Serialized rollback puts back what migrations made (the roles, the
-# content types) at the start of each such test, here and in tests/api/test_fuzzing.py.
-live_database = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# emptied after it (the roles and permissions come back through post_migrate).
+live_database = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="session")
@@ -41,27 +39,6 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def _serialized_test_database(django_db_setup):
-    """The test database's contents for `serialized_rollback`, as Django keeps them: on
-    its connection objects."""
-    return {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
-
-
-@pytest.fixture(scope="session")
-def playwright(_serialized_test_database, playwright):
-    """Once Playwright's sync API runs, this thread's code runs in another context, where
-    Django opens new connection objects: they get the serialized contents too, or the
-    transactional tests from now on (these and the fuzzing) would get no roles back."""
-    for alias, contents in _serialized_test_database.items():
-        connections[alias]._test_serialized_contents = contents
-    return playwright
 
 
 @pytest.fixture(scope="session")

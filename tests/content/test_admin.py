@@ -1,12 +1,35 @@
 """Django admin: the newsroom roles hold by URL, not just in lists."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 
 from content.models import Article, Comment
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def test_every_migrate_makes_a_missing_role_and_keeps_what_staff_changed_in_one():
+    publish = Permission.objects.get(codename="publish_article")
+    editors = Group.objects.get(name="Editors")
+    assert publish in editors.permissions.all()
+    editors.permissions.remove(publish)
+    Group.objects.filter(name="Authors").delete()
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    authors = Group.objects.get(name="Authors")
+    assert set(authors.permissions.values_list("codename", flat=True)) == {
+        "add_article",
+        "change_article",
+        "delete_article",
+        "view_article",
+        "add_tag",
+        "view_tag",
+    }
+    assert publish not in Group.objects.get(name="Editors").permissions.all()
 
 
 def change_url(article):
