@@ -16,6 +16,9 @@ from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerEr
 from django.template import loader
 from django.utils.cache import patch_cache_control
 
+# How often a fault that lasts is logged again: the cache's interval, for the database too.
+from project.cache import LOG_INTERVAL_SECONDS
+
 API_PREFIX = "/api/"
 # What the database driver raises when the database does not answer: a refused or
 # broken connection, a server shutting down (also a lock or a statement timeout, which
@@ -25,8 +28,6 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # fail-over takes seconds.
 RETRY_AFTER_SECONDS = 10
 UNAVAILABLE_MESSAGE = "The site cannot answer this right now; please try again in a moment."
-# While the database is away, its error is logged again this often, not once per request.
-LOG_INTERVAL_SECONDS = 60
 
 
 def error_body(*, status_code, code, message, errors=None):
