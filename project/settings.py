@@ -165,10 +165,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Connections are kept between requests: opening one (and, for SQLite, running its
 # PRAGMAs) costs more than the cached answer it would serve.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-# A health check before each request's first query: without it, a cached page is faster
-# on PostgreSQL (README, "Performance"), but a connection that died with the database
-# fails the first request of its worker thread after the database is back (a 503).
+# A health check before each request's first query: without it, a connection that died
+# with the database fails the first request of its worker thread after the database is
+# back (a 503). On PostgreSQL it asks the socket first (project/postgresql/base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "project.postgresql"
 
 # --- Cache and sessions ------------------------------------------------------
 

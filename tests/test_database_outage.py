@@ -9,9 +9,10 @@ test_database_outage.py cuts a real PostgreSQL connection under gunicorn.
 
 import json
 import re
+import select
 
 import pytest
-from django.db import OperationalError, ProgrammingError, connection
+from django.db import OperationalError, ProgrammingError, connection, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -205,3 +206,23 @@ def test_an_outage_is_logged_once_per_interval_with_what_was_held_back(
     assert logged_unavailable(1) == [
         "Service Unavailable: /articles/ (and 3 more like it not logged)"
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backend's check")
+def test_the_health_check_replaces_a_connection_the_server_ended_and_asks_a_quiet_one_nothing():
+    own = connections.create_connection("default")  # outside the test's transaction
+    try:
+        with own.cursor() as cursor:
+            cursor.execute("SELECT 'the last query'")
+        pid = own.connection.info.backend_pid
+
+        assert own.is_usable()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+            assert cursor.fetchone() == ("SELECT 'the last query'",)  # no round trip
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        select.select([own.connection], [], [], 5)  # the server's goodbye arrives
+
+        assert not own.is_usable()
+    finally:
+        own.close()

@@ -125,7 +125,7 @@ def test_postgres_url_selects_psycopg_with_persistent_connections():
         "[settings.DATABASES['default'][k] for k in ('ENGINE', 'NAME', 'HOST', 'CONN_MAX_AGE')]",
     )
     assert json.loads(result.stdout) == [
-        "django.db.backends.postgresql",
+        "project.postgresql",
         "gazette",
         "db.example",
         60,
