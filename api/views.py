@@ -188,7 +188,7 @@ class ArticleDetailView(ApiView):
         article.like_count, article.comment_count = likes["count"], comments["count"]
         article.viewer_liked = article.viewer_bookmarked = None
         if request.user.is_authenticated:
-            marks = reader_marks(request.user, article)
+            marks = reader_marks(request.user, article.slug)
             article.viewer_liked, article.viewer_bookmarked = marks.liked, marks.bookmarked
 
         return self.render(

@@ -311,7 +311,7 @@ def bookmarks(request):
 
 def article_detail(request, slug):
     versions.of_request(request, versions.scopes_of_article(slug))  # both in one read
-    return _render_article(request, _article(request, slug))
+    return _render_article(request, slug)
 
 
 def _article(request, slug):
@@ -324,12 +324,14 @@ def _article(request, slug):
     )
 
 
-def _render_article(request, article, comment_form=None, status=200):
+def _render_article(request, slug, comment_form=None, status=200):
+    """The article's page; a stored copy (render_cached) needs only the reader's marks."""
     reader = request.user
-    marks = reader_marks(reader, article) if reader.is_authenticated else None
+    marks = reader_marks(reader, slug) if reader.is_authenticated else None
     liked, bookmarked = bool(marks and marks.liked), bool(marks and marks.bookmarked)
 
     def context():
+        article = _article(request, slug)
         meta, crumbs = versions.cached(
             request, f"article-meta:{article.pk}", lambda: _article_meta(article)
         )
@@ -354,7 +356,7 @@ def _render_article(request, article, comment_form=None, status=200):
         request,
         "pages/article_detail.html",
         context,
-        slug=article.slug,
+        slug=slug,
         reader_state=(liked, bookmarked),
     )
 
@@ -408,7 +410,7 @@ def comment_create(request, slug):
     form = NewCommentForm(request.POST)
     if not form.is_valid():
         # What was typed stays in the re-rendered form, with the reasons it was refused.
-        return _render_article(request, article, form, status=400)
+        return _render_article(request, slug, form, status=400)
     body = form.cleaned_data["body"]
 
     def write():
@@ -424,7 +426,7 @@ def comment_create(request, slug):
         )
     except ValidationError as error:
         form.add_error(None, error)
-        return _render_article(request, article, form, status=400)
+        return _render_article(request, slug, form, status=400)
     except services.IdempotencyKeyReused:
         # The form was sent before with other text (back, edit, send): that post stands,
         # and this text waits, with a new token, for the reader to send it as a new one.
@@ -435,7 +437,7 @@ def comment_create(request, slug):
             "This form was sent before with other text, which is posted. "
             "Post again to add this text as a new comment.",
         )
-        return _render_article(request, article, form, status=422)
+        return _render_article(request, slug, form, status=422)
     return redirect(address)
 
 
