@@ -72,7 +72,11 @@ serve: install serve-tools
 	$(MANAGE) migrate --noinput && \
 	exec $(BIN)/python -m deploy.serve
 
-test: install test-tools test-sqlite test-postgres test-quality test-ops
+# The set-up in parallel (pip, npm and collectstatic took 30, 15 and 12 s one after
+# another), then the runs one after another.
+test:
+	@$(MAKE) --no-print-directory -j3 test-tools $(COLLECTED_STATIC)/staticfiles.json
+	@$(MAKE) --no-print-directory test-sqlite test-postgres test-quality test-ops
 
 # Static files as production serves them (hashed names, compressed copies), collected
 # once for every run of `make test` that starts gunicorn (tests/conftest.py

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ArticleFactory
-from tests.test_project import STRONG_KEY, settings_in_subprocess
+from tests.settings_subprocess import STRONG_KEY, settings_in_subprocess
 
 pytestmark = pytest.mark.django_db
 
