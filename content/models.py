@@ -261,6 +261,9 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # How many times the article was saved: a form or API client states the revision it
+    # started from, and a save from an older one is refused (services.article_save).
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -297,7 +300,15 @@ class Article(models.Model):
             self.reading_time = reading_minutes(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html", "reading_time"}
+        # Counted in the database, so that two saves from the same revision make two.
+        is_update = self.pk is not None
+        if is_update:
+            self.revision = F("revision") + 1
+            if (update_fields := kwargs.get("update_fields")) is not None:
+                kwargs["update_fields"] = {*update_fields, "revision"}
         super().save(*args, **kwargs)
+        if is_update:
+            self.refresh_from_db(fields=["revision"])
 
     def get_absolute_url(self):
         return reverse("pages:article-detail", kwargs={"slug": self.slug})

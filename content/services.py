@@ -177,6 +177,29 @@ def bookmark_unset(*, user: User, article: Article) -> ToggleState:
     return _set(Bookmark, user=user, article=article, active=False)
 
 
+# --- Writing articles ------------------------------------------------------------
+
+
+class EditConflict(Exception):
+    """Someone saved the article since the revision the editor started from."""
+
+    def __init__(self, current: Article):
+        super().__init__(f"{current.title!r} was saved since (now revision {current.revision}).")
+        self.current = current
+
+
+def article_save(*, article: Article, based_on: int, **save_options) -> Article:
+    """Save `article` (changed in memory) if nobody saved it since revision `based_on`,
+    the one the form or API client started from; else raise EditConflict with the
+    article as stored, and store nothing. Optimistic: nothing is locked while editing."""
+    with transaction.atomic():
+        stored = Article.objects.select_for_update().only("revision").get(pk=article.pk)
+        if stored.revision != based_on:
+            raise EditConflict(Article.objects.select_related("author").get(pk=article.pk))
+        article.save(**save_options)
+    return article
+
+
 # --- Publishing ------------------------------------------------------------------
 
 

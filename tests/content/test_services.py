@@ -236,3 +236,35 @@ def test_a_cover_images_width_and_height_are_stored(settings, tmp_path):
 def test_reading_time_follows_the_length_of_the_body():
     assert ArticleFactory(body="word " * 10).reading_time == 1
     assert ArticleFactory(body="word " * 2300).reading_time == 10
+
+
+# --- Writing articles -----------------------------------------------------------
+
+
+def test_every_save_counts_a_revision_in_the_database(article):
+    started_at = article.revision
+    Article.objects.get(pk=article.pk).save()  # another copy, saved meanwhile
+    article.save(update_fields=["title"])
+    assert article.revision == started_at + 2
+    assert Article.objects.get(pk=article.pk).revision == started_at + 2
+
+
+def test_a_save_from_the_current_revision_is_stored_and_counted(article):
+    article.title = "Renamed"
+    services.article_save(article=article, based_on=article.revision)
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.title, stored.revision) == ("Renamed", 2)
+
+
+def test_a_save_from_an_older_revision_is_refused_and_stores_nothing(article):
+    opened_at = article.revision
+    theirs = Article.objects.get(pk=article.pk)
+    theirs.title = "Their title"
+    services.article_save(article=theirs, based_on=opened_at)
+    article.title, article.body = "My title", "My body"
+    with pytest.raises(services.EditConflict) as refused:
+        services.article_save(article=article, based_on=opened_at)
+    assert (refused.value.current.title, refused.value.current.revision) == ("Their title", 2)
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.title, stored.revision) == ("Their title", 2)
+    assert stored.body != "My body"
