@@ -196,6 +196,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     name: getattr(autosave, name) for name in services.AUTOSAVED_FIELDS
                 }
         context.update(
+            autosave_every=services.AUTOSAVE_INTERVAL.total_seconds(),
             preview_name=PREVIEW,
             discard_autosave_name=DISCARD_AUTOSAVE,
             restore_autosave_query=f"{RESTORE_AUTOSAVE}=1",

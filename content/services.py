@@ -205,8 +205,10 @@ def article_save(*, article: Article, based_on: int, **save_options) -> Article:
 
 # --- While a change form is open: autosave and presence ---------------------------
 
-# The fields of the change form that autosave keeps.
+# The fields of the change form that autosave keeps, at most once every AUTOSAVE_INTERVAL
+# while they change (the form's JavaScript is told so by the page).
 AUTOSAVED_FIELDS = ("title", "summary", "body")
+AUTOSAVE_INTERVAL = timedelta(seconds=3)
 # An open change form says it is there every PRESENCE_INTERVAL; one not heard of for
 # PRESENCE_WINDOW (two missed beats and some) has gone.
 PRESENCE_INTERVAL = timedelta(seconds=15)

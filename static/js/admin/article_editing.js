@@ -9,7 +9,6 @@ const form = document.getElementById("article_form");
 const token = form?.elements.csrfmiddlewaretoken.value;
 const AUTOSAVED = ["title", "summary", "body"];
 const PREVIEW_DELAY = 400; // ms after typing stops
-const AUTOSAVE_EVERY = 3000; // ms: at most one autosave this often while the text changes
 
 // Resolves to the JSON answer (null for 204); rejects on a refusal or a network failure.
 async function send(url, method, data, init = {}) {
@@ -62,7 +61,8 @@ function autosave() {
     send(url, "PUT", JSON.parse(text), init).then(() => (saved = text), () => {});
   };
   form.addEventListener("input", (event) => {
-    if (AUTOSAVED.includes(event.target.name)) timer ??= setTimeout(save, AUTOSAVE_EVERY);
+    // At most one autosave every few seconds (the page says how many) while typing goes on.
+    if (AUTOSAVED.includes(event.target.name)) timer ??= setTimeout(save, root.dataset.autosaveEvery * 1000);
   });
   // The form's save deletes the autosave; one sent after it would bring it back.
   form.addEventListener("submit", () => {
