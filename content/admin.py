@@ -6,6 +6,7 @@ own articles; Editors change every article, publish, and moderate comments.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
@@ -178,7 +179,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and DISCARD_AUTOSAVE in request.POST and object_id:
-            article = self.get_object(request, object_id)
+            article = self.get_object(request, unquote(object_id))
             services.autosave_discard(article=article, user=request.user)
             return HttpResponseRedirect(request.path)
         if request.method == "POST" and PREVIEW in request.POST:
@@ -224,7 +225,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # The body in the form: the saved one when the form opens, the typed one after
         # Preview. render_markdown sanitizes, as it does on save.
         return format_html(
-            '<div class="article__body" data-body-preview aria-live="polite">{}</div>',
+            '<div class="article__body" data-body-preview>{}</div>',
             mark_safe(render_markdown(article.body)),  # noqa: S308
         )
 

@@ -254,8 +254,9 @@ def presence_heartbeat(*, article: Article, user: User) -> list[User]:
     _require_editor(user, article)
     now = timezone.now()
     ArticlePresence.objects.update_or_create(article=article, user=user, defaults={"seen_at": now})
-    # Gone ones are deleted here, so the table holds only the forms open now.
-    ArticlePresence.objects.filter(article=article, seen_at__lt=now - PRESENCE_WINDOW).delete()
+    # Gone ones, of every article, are deleted here: the table holds only the forms open
+    # now, a few rows, and needs no job to empty it.
+    ArticlePresence.objects.filter(seen_at__lt=now - PRESENCE_WINDOW).delete()
     others = User.objects.filter(
         pk__in=ArticlePresence.objects.filter(article=article).exclude(user=user).values("user")
     )
