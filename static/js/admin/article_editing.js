@@ -48,7 +48,8 @@ function livePreview() {
   });
 }
 
-const typed = () => JSON.stringify(Object.fromEntries(AUTOSAVED.map((name) => [name, form.elements[name]?.value ?? ""])));
+const typed = () =>
+  JSON.stringify(Object.fromEntries(AUTOSAVED.map((name) => [name, form.elements[name]?.value ?? ""])));
 
 function autosave() {
   const url = root.dataset.autosaveUrl;
