@@ -220,7 +220,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def state(self, article):
         return article.state_label
 
-    @admin.display(description="Preview (as readers will see it)")
+    @admin.display(description="As readers will see it")
     def body_preview(self, article):
         # The body in the form: the saved one when the form opens, the typed one after
         # Preview. render_markdown sanitizes, as it does on save.
