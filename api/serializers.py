@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from content import services
-from content.models import COMMENT_MAX_LENGTH
+from content.models import COMMENT_MAX_LENGTH, EDITED_TEXT_MAX_LENGTH
 from content.services import COMMENT_EDIT_WINDOW
 from content.site import absolute_url
 
@@ -381,3 +381,54 @@ class CommentUpdateSerializer(serializers.Serializer):
         if not attrs:
             raise serializers.ValidationError("Send `body`, `is_hidden`, or both.")
         return attrs
+
+
+# --- The newsroom's editing aids (api/newsroom.py) -----------------------------------------
+
+
+class PreviewRequestSerializer(serializers.Serializer):
+    body = StrictCharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=EDITED_TEXT_MAX_LENGTH,
+        help_text="Markdown, as typed in the article's body.",
+    )
+
+
+class PreviewSerializer(serializers.Serializer):
+    body_html = serializers.CharField(
+        help_text="The body rendered and sanitized exactly as saving the article would."
+    )
+
+
+class AutosaveRequestSerializer(serializers.Serializer):
+    """The change form's text as typed: any of it may be blank or not yet valid."""
+
+    title = StrictCharField(
+        allow_blank=True, trim_whitespace=False, max_length=EDITED_TEXT_MAX_LENGTH
+    )
+    summary = StrictCharField(
+        allow_blank=True, trim_whitespace=False, max_length=EDITED_TEXT_MAX_LENGTH
+    )
+    body = StrictCharField(
+        allow_blank=True, trim_whitespace=False, max_length=EDITED_TEXT_MAX_LENGTH
+    )
+
+
+class AutosaveSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    body = serializers.CharField()
+    saved_at = serializers.DateTimeField()
+
+
+class StaffMemberSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="public_name")
+
+
+class PresenceSerializer(serializers.Serializer):
+    others = StaffMemberSerializer(
+        many=True, help_text="The other staff with the change form open, by name; never you."
+    )
+    interval = serializers.IntegerField(help_text="Seconds until the form should say so again.")

@@ -7,7 +7,7 @@ The names are the contract with the pages (`{% url "api:article-comments" slug %
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views
+from api import newsroom, views
 from project.http_cache import cached_for_visitors
 
 # Public reads are cached for visitors (project/http_cache.py); JSON and the
@@ -50,6 +50,17 @@ urlpatterns = [
         views.ArticleBookmarkView.as_view(),
         name="article-bookmark",
     ),
+    path(
+        "articles/<slug:slug>/autosave/",
+        newsroom.AutosaveView.as_view(),
+        name="article-autosave",
+    ),
+    path(
+        "articles/<slug:slug>/presence/",
+        newsroom.PresenceView.as_view(),
+        name="article-presence",
+    ),
+    path("preview/", newsroom.PreviewView.as_view(), name="preview"),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="comment-detail"),
     path("tags/", public(views.TagListView.as_view()), name="tag-list"),
     path("tags/<slug:slug>/", public(views.TagDetailView.as_view()), name="tag-detail"),

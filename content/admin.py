@@ -4,14 +4,18 @@ Roles are the Groups made by migration 0002: Authors add and change only their
 own articles; Editors change every article, publish, and moderate comments.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from content import services
+from content.markdown import render_markdown
 from content.models import (
     Article,
     Bookmark,
@@ -22,6 +26,11 @@ from content.models import (
     can_change_any_article,
 )
 from content.services import article_publish, article_unpublish, comment_set_hidden
+
+# The change form's buttons and link that save nothing (see ArticleAdmin.changeform_view).
+PREVIEW = "_preview"
+DISCARD_AUTOSAVE = "_discard_autosave"
+RESTORE_AUTOSAVE = "restore_autosave"
 
 
 @admin.register(User)
@@ -67,8 +76,18 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAdminForm(forms.ModelForm):
+    def is_valid(self):
+        # The Preview button asks to see the typed body rendered, not to save it: the
+        # admin saves only a valid form, so a previewed form is validated as usual (its
+        # errors shown) and then reports itself not ready, and the admin shows it again
+        # with every typed value and the preview of its body.
+        return super().is_valid() and PREVIEW not in self.data
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "author", "state", "published_at", "is_featured", "updated_at")
     list_filter = (
         PublicationStateFilter,
@@ -87,13 +106,22 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ("publish_selected", "unpublish_selected")
     show_facets = admin.ShowFacets.NEVER  # facet counts cost a query per filter choice
     fieldsets = (
-        (None, {"fields": ("title", "slug", "author", "summary", "body", "tags")}),
+        # The preview beside the body: the JavaScript renders it as the author types.
+        (
+            None,
+            {"fields": ("title", "slug", "author", "summary", ("body", "body_preview"), "tags")},
+        ),
         ("Publication", {"fields": ("status", "published_at", "is_featured")}),
         ("Cover image", {"fields": ("cover_image", "cover_alt", "cover_size")}),
         ("Search engines", {"fields": ("seo_description",)}),
-        ("Preview", {"fields": ("body_preview",), "classes": ("collapse",)}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
+
+    class Media:
+        # The site's own article styles, scoped to the preview; the module runs the
+        # live preview, autosave and the presence notice.
+        css = {"all": ("css/article_body.css", "css/admin/article_editing.css")}
+        js = (forms.Script("js/admin/article_editing.js", type="module"),)
 
     # --- Roles: Authors only ever reach their own articles ------------------------
 
@@ -109,6 +137,12 @@ class ArticleAdmin(admin.ModelAdmin):
         article = super().get_object(request, object_id, from_field)
         if article is None:
             raise Http404("No such article.")
+        if request.method == "GET" and RESTORE_AUTOSAVE in request.GET:
+            # Without JavaScript, "Restore" reopens the form with the autosaved text in
+            # it (in memory only: saving the form saves it).
+            autosave = services.autosave_to_offer(article=article, user=request.user)
+            for name in services.AUTOSAVED_FIELDS if autosave else ():
+                setattr(article, name, getattr(autosave, name))
         return article
 
     def _owns_or_edits(self, request, article):
@@ -141,6 +175,40 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
+    # --- Preview and autosave: the form's ways of saving nothing ----------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and DISCARD_AUTOSAVE in request.POST and object_id:
+            article = self.get_object(request, unquote(object_id))
+            services.autosave_discard(article=article, user=request.user)
+            return HttpResponseRedirect(request.path)
+        if request.method == "POST" and PREVIEW in request.POST:
+            self.message_user(request, "Preview of the body below: nothing was saved yet.")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The person's own unsaved text, offered back when the form opens (never on a
+        # form sent back with errors or a preview: that one holds what they typed).
+        if obj is not None and request.method == "GET" and RESTORE_AUTOSAVE not in request.GET:
+            autosave = services.autosave_to_offer(article=obj, user=request.user)
+            context["autosave"] = autosave
+            if autosave:
+                context["autosave_fields"] = {
+                    name: getattr(autosave, name) for name in services.AUTOSAVED_FIELDS
+                }
+        context.update(
+            autosave_every=services.AUTOSAVE_INTERVAL.total_seconds(),
+            preview_name=PREVIEW,
+            discard_autosave_name=DISCARD_AUTOSAVE,
+            restore_autosave_query=f"{RESTORE_AUTOSAVE}=1",
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        # Saved: the autosave of what was just saved is spent.
+        services.autosave_discard(article=obj, user=request.user)
+        return super().response_change(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change and not can_change_any_article(request.user):
             obj.author = request.user
@@ -152,12 +220,13 @@ class ArticleAdmin(admin.ModelAdmin):
     def state(self, article):
         return article.state_label
 
-    @admin.display(description="Rendered body (as readers see it)")
+    @admin.display(description="As readers will see it")
     def body_preview(self, article):
-        # body_html was sanitized by content.markdown when the article was saved.
+        # The body in the form: the saved one when the form opens, the typed one after
+        # Preview. render_markdown sanitizes, as it does on save.
         return format_html(
-            '<div class="gazette-body-preview">{}</div>',
-            mark_safe(article.body_html),  # noqa: S308
+            '<div class="article__body" data-body-preview>{}</div>',
+            mark_safe(render_markdown(article.body)),  # noqa: S308
         )
 
     @admin.display(description="Image size")

@@ -73,6 +73,16 @@ def can_change_any_article(user):
     return user.is_active and user.is_staff and user.has_perm("content.change_any_article")
 
 
+def can_change_article(user, article):
+    """Staff who may change `article` in admin: Editors every one, Authors their own."""
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm("content.change_article")
+        and (can_change_any_article(user) or article.author_id == user.pk)
+    )
+
+
 def can_moderate_comments(user):
     return user.is_active and user.is_staff and user.has_perm("content.change_comment")
 
@@ -527,6 +537,54 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.key} of {self.user_id}"
+
+
+# What the change form's preview and autosave take of a body: about 15,000 words, longer
+# than any article, and a few milliseconds to render.
+EDITED_TEXT_MAX_LENGTH = 100_000
+
+
+class ArticleAutosave(models.Model):
+    """One staff member's unsaved text of one article's change form, saved every few
+    seconds while they type (services.autosave_store), so that a closed tab or a crash
+    loses nothing. Never the article itself, and never shown to anyone else: a save of
+    the form deletes it. Columns are text of any length: an autosave keeps what was
+    typed, valid or not; the form validates it when it is saved."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_autosave_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.article_id} at {self.saved_at}"
+
+
+class ArticlePresence(models.Model):
+    """Who has an article's change form open: each open form says so every few seconds
+    (services.presence_heartbeat), and a row not renewed within PRESENCE_WINDOW no longer
+    counts. A table rather than the cache: one row per person is written without
+    reading anyone else's, so two people arriving together both count, whatever cache
+    the site has."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_presence_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.article_id} at {self.seen_at}"
 
 
 ReaderMarks = namedtuple("ReaderMarks", ["liked", "bookmarked", "commented"])

@@ -19,11 +19,14 @@ from django.utils import timezone
 from content.models import (
     IDEMPOTENCY_KEY_LIFETIME,
     Article,
+    ArticleAutosave,
+    ArticlePresence,
     Bookmark,
     Comment,
     IdempotencyKey,
     Like,
     User,
+    can_change_article,
     can_moderate_comments,
 )
 
@@ -198,6 +201,71 @@ def article_save(*, article: Article, based_on: int, **save_options) -> Article:
             raise EditConflict(Article.objects.select_related("author").get(pk=article.pk))
         article.save(**save_options)
     return article
+
+
+# --- While a change form is open: autosave and presence ---------------------------
+
+# The fields of the change form that autosave keeps, at most once every AUTOSAVE_INTERVAL
+# while they change (the form's JavaScript is told so by the page).
+AUTOSAVED_FIELDS = ("title", "summary", "body")
+AUTOSAVE_INTERVAL = timedelta(seconds=3)
+# An open change form says it is there every PRESENCE_INTERVAL; one not heard of for
+# PRESENCE_WINDOW (two missed beats and some) has gone.
+PRESENCE_INTERVAL = timedelta(seconds=15)
+PRESENCE_WINDOW = timedelta(seconds=40)
+
+
+def _require_editor(user: User, article: Article) -> None:
+    if not can_change_article(user, article):
+        raise PermissionDenied("Only staff who may change this article can do this.")
+
+
+def autosave_store(*, article: Article, user: User, **fields: str) -> ArticleAutosave:
+    """Keep `user`'s unsaved text of `article` (AUTOSAVED_FIELDS), replacing their last
+    autosave. The article itself is not touched."""
+    _require_editor(user, article)
+    autosave, _ = ArticleAutosave.objects.update_or_create(
+        article=article,
+        user=user,
+        defaults={
+            **{name: fields.get(name, "") for name in AUTOSAVED_FIELDS},
+            "saved_at": timezone.now(),
+        },
+    )
+    return autosave
+
+
+def autosave_discard(*, article: Article, user: User) -> None:
+    """Forget `user`'s autosave of `article`: they saved the form, or chose to discard."""
+    ArticleAutosave.objects.filter(article=article, user=user).delete()
+
+
+def autosave_to_offer(*, article: Article, user: User) -> ArticleAutosave | None:
+    """`user`'s own autosave of `article` when it is newer than the article's last save:
+    text they typed and never saved. An older one was overtaken by a save."""
+    return ArticleAutosave.objects.filter(
+        article=article, user=user, saved_at__gt=article.updated_at
+    ).first()
+
+
+def presence_heartbeat(*, article: Article, user: User) -> list[User]:
+    """Record that `user` has `article`'s change form open; return the other staff who
+    have it open too (heard of within PRESENCE_WINDOW), by name. Nothing is locked."""
+    _require_editor(user, article)
+    now = timezone.now()
+    ArticlePresence.objects.update_or_create(article=article, user=user, defaults={"seen_at": now})
+    # Gone ones, of every article, are deleted here: the table holds only the forms open
+    # now, a few rows, and needs no job to empty it.
+    ArticlePresence.objects.filter(seen_at__lt=now - PRESENCE_WINDOW).delete()
+    others = User.objects.filter(
+        pk__in=ArticlePresence.objects.filter(article=article).exclude(user=user).values("user")
+    )
+    return sorted(others, key=lambda other: other.public_name)
+
+
+def presence_leave(*, article: Article, user: User) -> None:
+    """`user` closed `article`'s change form: the others stop seeing them at once."""
+    ArticlePresence.objects.filter(article=article, user=user).delete()
 
 
 # --- Publishing ------------------------------------------------------------------

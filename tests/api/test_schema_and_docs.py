@@ -44,6 +44,15 @@ CONTENT_OPERATIONS = {
     ("/api/v1/authors/{username}/", "get"),
     ("/api/v1/me/bookmarks/", "get"),
 }
+# The admin change form's editing aids (api/newsroom.py): staff only.
+STAFF_OPERATIONS = {
+    ("/api/v1/preview/", "post"),
+    ("/api/v1/articles/{slug}/autosave/", "get"),
+    ("/api/v1/articles/{slug}/autosave/", "put"),
+    ("/api/v1/articles/{slug}/autosave/", "delete"),
+    ("/api/v1/articles/{slug}/presence/", "post"),
+    ("/api/v1/articles/{slug}/presence/", "delete"),
+}
 AUTH_OPERATIONS = {
     ("/api/v1/auth/csrf/", "get"),
     ("/api/v1/auth/login/", "post"),
@@ -71,7 +80,15 @@ def test_the_schema_is_valid_openapi_3_with_every_endpoint_and_the_auth_ones(sch
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     operations_found = {(path, method) for path, method, _ in operations(schema)}
-    assert operations_found == CONTENT_OPERATIONS | AUTH_OPERATIONS
+    assert operations_found == CONTENT_OPERATIONS | STAFF_OPERATIONS | AUTH_OPERATIONS
+
+
+def test_the_staff_endpoints_need_signing_in_and_the_preview_shows_an_example(schema):
+    for path, method, operation in operations(schema):
+        if (path, method) in STAFF_OPERATIONS:
+            assert {} not in operation["security"], (path, method)
+    preview = schema["paths"]["/api/v1/preview/"]["post"]
+    assert preview["requestBody"]["content"]["application/json"]["examples"]
 
 
 def test_reads_are_open_to_everyone_and_writes_need_signing_in(schema):

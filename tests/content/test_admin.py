@@ -139,7 +139,7 @@ def test_the_change_page_previews_the_sanitized_body(client, editor):
     page = client.get(change_url(article)).content.decode()
 
     assert "<strong>Bold</strong>" in page
-    assert "alert('x')" not in page.split("gazette-body-preview", 1)[1].split("</div>", 1)[0]
+    assert "alert('x')" not in page.split("data-body-preview", 1)[1].split("</div>", 1)[0]
 
 
 def test_the_article_list_filters_by_publication_state(client, editor):
