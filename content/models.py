@@ -150,8 +150,8 @@ class ArticleQuerySet(models.QuerySet):
 
 class ArticleMoved(Http404):
     """The slug asked for is a former slug of an article; `slug` is its current one.
-    Each face answers it with a permanent redirect (project/redirects.py); anything that
-    does not is a 404, as before the article was renamed."""
+    project/redirects.py answers it with a permanent redirect, for pages and API alike;
+    left unanswered, it is the 404 the old address was before redirects."""
 
     def __init__(self, slug):
         super().__init__(f"The article is now at {slug!r}.")
@@ -215,9 +215,9 @@ class Tag(models.Model):
 
 
 def unique_slug(model, text, *, fallback, max_length=200, exclude_pk=None):
-    """A slug for `text` not yet used by `model` (but by the row `exclude_pk`): `title`,
-    then `title-2`, `title-3`… For articles, a slug that still redirects to another
-    article is used too (ArticleRedirect)."""
+    """A slug for `text` that no `model` row uses but `exclude_pk` (the row being saved):
+    `title`, then `title-2`, `title-3`… For articles, a slug that still redirects to
+    another article (ArticleRedirect) counts as used."""
     base = slugify(text)[: max_length - 8].strip("-") or fallback
     candidates = model.objects.all()
     if exclude_pk is not None:
@@ -328,7 +328,7 @@ class Article(models.Model):
                 kwargs["update_fields"] = {*update_fields, "body_html", "reading_time"}
         # Counted in the database, so that two saves from the same revision make two.
         is_update = self.pk is not None
-        stored = self._stored_address(update_fields) if is_update else None
+        stored = self._as_stored(update_fields) if is_update else None
         if is_update:
             self.revision = F("revision") + 1
             if (update_fields := kwargs.get("update_fields")) is not None:
@@ -351,8 +351,8 @@ class Article(models.Model):
 
     def validate_unique(self, exclude=None):
         """Also refuses a slug that still redirects to another article: its readers'
-        links lead there. (Every save path that validates, the admin's form and the staff
-        API, gets the rule; automatic slugs skip such slugs, `unique_slug`.)"""
+        links lead there. Here, so that every path that validates (the admin's form,
+        `full_clean()`) gets the rule; automatic slugs skip such slugs (`unique_slug`)."""
         errors = {}
         try:
             super().validate_unique(exclude)
@@ -376,7 +376,7 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _stored_address(self, update_fields):
+    def _as_stored(self, update_fields):
         """(slug, was_public) of this article as stored, or None when this save does not
         write the slug (or the row is not there yet)."""
         if update_fields is not None and "slug" not in update_fields:
