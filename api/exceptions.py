@@ -20,6 +20,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from content.models import ArticleMoved
 from project.errors import (
     DATABASE_UNAVAILABLE,
     UNAVAILABLE_MESSAGE,
@@ -57,7 +58,11 @@ class ServerError(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    """DRF's EXCEPTION_HANDLER: the error shape for every exception an API view raises."""
+    """DRF's EXCEPTION_HANDLER: the error shape for every exception an API view raises.
+    A renamed article's old address is no error: DRF raises it on, and the site's
+    redirect answers it, as for pages (project/redirects.py)."""
+    if isinstance(exc, ArticleMoved):
+        return None
     api_exc = _as_api_exception(exc)
     if api_exc is None:
         view = context.get("view")

@@ -4,6 +4,8 @@
   worked out from what it declares (parameters, body, sign-in), so endpoints added
   later are documented the same way without further code.
 - Reads that answer conditional requests document 304.
+- A renamed article's old addresses (`articles/{slug}/…`) document their permanent
+  redirect: 301 for reads, 308 for writes (project/redirects.py).
 - Creating endpoints that honour `Idempotency-Key` (api/idempotency.py) document the
   header and the 422 of a reused key.
 - Sign-in is optional (`{}`) wherever the permissions let anonymous readers in.
@@ -61,6 +63,14 @@ NOT_MODIFIED = {
     "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current."
 }
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Where a former slug of a renamed article redirects (project/redirects.py).
+ARTICLE_ADDRESSES = "/api/v1/articles/{slug}/"
+MOVED = {
+    "description": "Moved Permanently: `slug` is a former slug of the article, and "
+    "`Location` the same address under its current slug (308 for writes: send the same "
+    "request there).",
+    "headers": {"Location": {"schema": {"type": "string"}}},
+}
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
     str,
@@ -95,6 +105,8 @@ class AutoSchema(openapi.AutoSchema):
 
         if self.method == "GET" and isinstance(self.view, ApiView):
             responses.setdefault("304", NOT_MODIFIED)
+        if self.path.startswith(ARTICLE_ADDRESSES):
+            responses.setdefault("308" if self.method in UNSAFE_METHODS else "301", MOVED)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 

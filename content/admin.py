@@ -11,8 +11,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from content import services
 from content.markdown import render_markdown
@@ -102,14 +104,24 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("author", "tags")
-    readonly_fields = ("body_preview", "cover_size", "created_at", "updated_at")
+    readonly_fields = ("former_slugs", "body_preview", "cover_size", "created_at", "updated_at")
     actions = ("publish_selected", "unpublish_selected")
     show_facets = admin.ShowFacets.NEVER  # facet counts cost a query per filter choice
     fieldsets = (
         # The preview beside the body: the JavaScript renders it as the author types.
         (
             None,
-            {"fields": ("title", "slug", "author", "summary", ("body", "body_preview"), "tags")},
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "former_slugs",
+                    "author",
+                    "summary",
+                    ("body", "body_preview"),
+                    "tags",
+                )
+            },
         ),
         ("Publication", {"fields": ("status", "published_at", "is_featured")}),
         ("Cover image", {"fields": ("cover_image", "cover_alt", "cover_size")}),
@@ -219,6 +231,19 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="State")
     def state(self, article):
         return article.state_label
+
+    @admin.display(description="Former slugs (their addresses redirect here)")
+    def former_slugs(self, article):
+        # Recorded by Article.save() when a published article's slug changes.
+        redirects = article.redirects.all() if article.pk else []
+        return (
+            format_html_join(
+                ", ",
+                "<code>{}</code> (until {})",
+                ((r.old_slug, localize(localtime(r.created_at))) for r in redirects),
+            )
+            or "—"
+        )
 
     @admin.display(description="As readers will see it")
     def body_preview(self, article):

@@ -12,10 +12,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -158,10 +158,30 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class ArticleMoved(Http404):
+    """The slug asked for is a former slug of an article; `slug` is its current one.
+    project/redirects.py answers it with a permanent redirect, for pages and API alike;
+    left unanswered, it is the 404 the old address was before redirects."""
+
+    def __init__(self, slug):
+        super().__init__(f"The article is now at {slug!r}.")
+        self.slug = slug
+
+
 def visible_article(user, slug):
-    """The article at `slug` with its author and tags if `user` may read it, else 404:
-    the one lookup of both faces."""
-    return get_object_or_404(Article.objects.visible_to(user).with_author_and_tags(), slug=slug)
+    """The article at `slug` with its author and tags if `user` may read it: the one
+    lookup of both faces. ArticleMoved when `slug` is a former slug of an article `user`
+    may read (ArticleRedirect), else 404 (a redirect to an unpublished article too)."""
+    articles = Article.objects.visible_to(user)
+    try:
+        return articles.with_author_and_tags().get(slug=slug)
+    except Article.DoesNotExist:
+        pass
+    # Only on a miss, so a current address costs nothing more.
+    current = articles.filter(redirects__old_slug=slug).values_list("slug", flat=True).first()
+    if current is None:
+        raise Http404("No article at this address.")
+    raise ArticleMoved(current)
 
 
 def published_q(prefix="", *, until=None):
@@ -205,12 +225,18 @@ class Tag(models.Model):
 
 
 def unique_slug(model, text, *, fallback, max_length=200, exclude_pk=None):
-    """A slug for `text` not yet used by `model`: `title`, then `title-2`, `title-3`…"""
+    """A slug for `text` that no `model` row uses but `exclude_pk` (the row being saved):
+    `title`, then `title-2`, `title-3`… For articles, a slug that still redirects to
+    another article (ArticleRedirect) counts as used."""
     base = slugify(text)[: max_length - 8].strip("-") or fallback
     candidates = model.objects.all()
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     taken = set(candidates.filter(slug__startswith=base).values_list("slug", flat=True).iterator())
+    if model is Article:
+        redirects = ArticleRedirect.objects.filter(old_slug__startswith=base)
+        # An article's own former slugs are free for it: taking one back is a rename back.
+        taken.update(redirects.exclude(article_id=exclude_pk).values_list("old_slug", flat=True))
     slug, suffix = base, 2
     while slug in taken:
         slug, suffix = f"{base}-{suffix}", suffix + 1
@@ -312,11 +338,17 @@ class Article(models.Model):
                 kwargs["update_fields"] = {*update_fields, "body_html", "reading_time"}
         # Counted in the database, so that two saves from the same revision make two.
         is_update = self.pk is not None
+        stored = self._as_stored(update_fields) if is_update else None
         if is_update:
             self.revision = F("revision") + 1
             if (update_fields := kwargs.get("update_fields")) is not None:
                 kwargs["update_fields"] = {*update_fields, "revision"}
-        super().save(*args, **kwargs)
+        if stored is None or stored.slug == self.slug:
+            super().save(*args, **kwargs)
+        else:
+            with transaction.atomic():  # the new address and the old one's redirect
+                super().save(*args, **kwargs)
+                self._moved_from(stored)
         if is_update:
             self.refresh_from_db(fields=["revision"])
 
@@ -326,6 +358,57 @@ class Article(models.Model):
     def clean(self):
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": "Describe the cover image for screen readers."})
+
+    def validate_unique(self, exclude=None):
+        """Also refuses a slug that still redirects to another article: its readers'
+        links lead there. Here, so that every path that validates (the admin's form,
+        `full_clean()`) gets the rule; automatic slugs skip such slugs (`unique_slug`)."""
+        errors = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if (
+            self.slug
+            and "slug" not in (exclude or ())
+            and "slug" not in errors
+            and ArticleRedirect.objects.filter(old_slug=self.slug)
+            .exclude(article_id=self.pk)
+            .exists()
+        ):
+            errors["slug"] = [
+                ValidationError(
+                    "Another article had this slug, and its old links still lead to it. "
+                    "Choose another slug.",
+                    code="unique",
+                )
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def _as_stored(self, update_fields):
+        """(slug, was_public) of this article as stored, or None when this save does not
+        write the slug (or the row is not there yet)."""
+        if update_fields is not None and "slug" not in update_fields:
+            return None
+        return (
+            Article.objects.filter(pk=self.pk)
+            .annotate(was_public=published_q())
+            .values_list("slug", "was_public", named=True)
+            .first()
+        )
+
+    def _moved_from(self, stored):
+        """The slug changed: the new one redirects no more (renamed back, it is current
+        again), and the old one redirects here if readers could have seen it, that is if
+        the article was published and its time had come (a published or a scheduled
+        article that has since come out). A draft's or a still-scheduled article's slug
+        was never a public address."""
+        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+        if stored.was_public:
+            ArticleRedirect.objects.update_or_create(
+                old_slug=stored.slug, defaults={"article": self, "created_at": timezone.now()}
+            )
 
     def _is_due(self):
         """Published status and a publication time: None when either is missing, else
@@ -356,6 +439,23 @@ class Article(models.Model):
     @property
     def description(self):
         return self.seo_description or self.summary
+
+
+class ArticleRedirect(models.Model):
+    """A former slug of an article that readers could have seen: its old addresses answer
+    a permanent redirect to the current ones (`visible_article`). Recorded by
+    Article.save(), whatever saves it; pointing at the article, not at the next slug, so
+    that after any number of renames every old address is one hop from the current one."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField("renamed at", default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.old_slug} → article {self.article_id}"
 
 
 class FullTextField(models.TextField):

@@ -4,8 +4,9 @@ answer is never stale.
 Every change a reader could see gives a scope a new random version, in the same
 transaction as the change itself:
 
-- articles, tags, article tags and authors' profiles change "site", which every public
-  page and API answer depends on;
+- articles, tags, article tags, authors' profiles and articles' former slugs (which
+  old addresses redirect) change "site", which every public page and API answer
+  depends on;
 - comments and likes change "article:<slug>", which only that article's page, its API
   detail and its comment list depend on (no list shows counts).
 
@@ -30,7 +31,7 @@ from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from content.models import Article, Comment, ContentVersion, Like, Tag, User
+from content.models import Article, ArticleRedirect, Comment, ContentVersion, Like, Tag, User
 
 SITE = "site"
 # Only bounds memory: a change of version makes new keys.
@@ -142,6 +143,8 @@ def _reaction_changed(instance, **kwargs):
 RECEIVERS = [
     (post_save, _site_changed, Article),
     (post_delete, _site_changed, Article),
+    (post_save, _site_changed, ArticleRedirect),
+    (post_delete, _site_changed, ArticleRedirect),
     (m2m_changed, _tags_changed, Article.tags.through),
     (post_save, _site_changed, Tag),
     (post_delete, _site_changed, Tag),

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, the first to see a view's exception: renamed articles' old addresses.
+    "project.redirects.ArticleMovedMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"

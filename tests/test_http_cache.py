@@ -433,3 +433,55 @@ def test_text_that_looks_like_the_token_placeholder_is_shown_as_written(client, 
     page = client.get(article.get_absolute_url()).content.decode()
 
     assert f"<h1>csrf {'0' * 32}</h1>" in page
+
+
+def test_renaming_an_article_shows_everywhere_at_once(client, site, public_urls):
+    article, urls = site["article"], public_urls
+
+    def rename():
+        article.slug = "night-crossing"
+        article.save()
+
+    # Everything naming the article's address, and its own addresses (now redirects);
+    # not the API's tags and authors, nor the sitemap index.
+    tag_list, author_profile = urls[14], urls[15]
+    naming_it = [url for url in urls if url not in {"/sitemap.xml", tag_list, author_profile}]
+    assert_cache_shows_the_change(client, urls, rename, must_change=naming_it)
+
+
+def test_old_addresses_redirect_to_the_current_one_through_the_cache_after_every_rename(
+    client, site
+):
+    """The cache stores 200s only: a stored answer never answers for an address that now
+    redirects, and a redirect or a 404 is never kept past the rename that ends it."""
+    article = site["article"]
+    first, second, third = article.slug, "night-crossing", "late-ferry"
+    names = ["pages:article-detail", "api:article-detail"]
+
+    def answers():
+        """(status, Location) of each address of each slug, as a visitor gets them now."""
+        return {
+            (name, slug): (response.status_code, response.get("Location"))
+            for name in names
+            for slug in (first, second, third)
+            for response in [client.get(reverse(name, args=[slug]), **JSON)]
+        }
+
+    answers()  # the current address's answers stored, the others' not
+    held = {first}  # the slugs the article has had
+    for current in (second, third, first):  # the last one renames back
+        article.slug = current
+        article.save()
+        held.add(current)
+
+        now = answers()
+        clear_cached_answers()
+        assert now == answers()  # which stores the new current address's answers
+        for (name, slug), answer in now.items():
+            if slug == current:
+                expected = (200, None)
+            elif slug in held:
+                expected = (301, reverse(name, args=[current]))
+            else:
+                expected = (404, None)
+            assert answer == expected, (name, slug)

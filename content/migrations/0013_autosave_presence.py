@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content", "0010_article_revision"),
+        ("content", "0011_article_redirect"),
     ]
 
     operations = [

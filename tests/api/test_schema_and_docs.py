@@ -128,6 +128,18 @@ def test_every_operation_documents_its_errors_in_the_error_shape(schema):
     ]
 
 
+def test_a_renamed_articles_addresses_document_their_redirect(schema):
+    moved = {
+        (path, method, "301" if method in SAFE else "308")
+        for path, method, operation in operations(schema)
+        if path.startswith("/api/v1/articles/{slug}/")
+    }
+
+    assert len(moved) >= 6
+    for path, method, status in moved:
+        assert "Location" in schema["paths"][path][method]["responses"][status]["headers"]
+
+
 def test_every_request_body_is_json_only_as_the_api_parses_it(schema):
     bodies = [op["requestBody"] for _, _, op in operations(schema) if "requestBody" in op]
     assert len(bodies) > 10
