@@ -50,7 +50,10 @@ def test_an_author_opens_and_changes_own_article(client, author):
     client.force_login(author)
 
     assert client.get(change_url(article)).status_code == 200
-    response = client.post(change_url(article), article_form(title="Retitled", slug=article.slug))
+    response = client.post(
+        change_url(article),
+        article_form(title="Retitled", slug=article.slug, based_on=article.revision),
+    )
 
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).title == "Retitled"
