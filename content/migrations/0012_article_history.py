@@ -44,19 +44,14 @@ def record_current_revisions(apps, schema_editor):
         records = HistoricalArticle.objects.bulk_create(
             HistoricalArticle(**values, history_date=now, history_type="+") for values in batch
         )
-        record_of = (
-            {
-                record.id: record
-                for record in HistoricalArticle.objects.filter(
-                    id__in=[values["id"] for values in batch], history_date=now
-                )
-            }
-            if records[0].pk is None
-            else {record.id: record for record in records}
-        )
+        # Both back ends return the new rows' keys from bulk_create.
+        record_of = {record.id: record for record in records}
         HistoricalTag.objects.bulk_create(
             HistoricalTag(
-                history=record_of[row.article_id], article_id=row.article_id, tag_id=row.tag_id
+                id=row.id,
+                history=record_of[row.article_id],
+                article_id=row.article_id,
+                tag_id=row.tag_id,
             )
             for row in Article.tags.through.objects.filter(article_id__in=record_of)
         )
