@@ -175,4 +175,4 @@ def conflict_notice(*, article_id: int, based_on: int | None) -> EditConflictNot
 
 
 def saved_by(record) -> str:
-    return record.history_user.public_name if record.history_user else "someone (no user)"
+    return record.history_user.public_name if record.history_user else "a script (no user)"
