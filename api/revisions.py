@@ -6,7 +6,7 @@ own); to anyone else signed in the article's revisions are 404, as in the admin.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 
@@ -91,7 +91,13 @@ class ArticleRevisionRestoreView(ApiView):
     @extend_schema(
         summary="Restore a revision as a new one (staff)",
         request=None,
-        responses={201: RevisionSerializer},
+        responses={
+            201: RevisionSerializer,
+            409: OpenApiResponse(
+                description="Someone saved the article while this restore ran: nothing "
+                "was restored (the error shape, code `edit_conflict`). Try again."
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Revision 3 restored as revision 8",
