@@ -278,9 +278,10 @@ class Article(models.Model):
     revision = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    # Every save's fields and tags, who and when (django-simple-history, README
-    # "Revisions"): a table with real columns, written by a post_save receiver, so shell
-    # and task saves are recorded too. What is derived from the body is not kept twice.
+    # Every save's fields and tags, who and when (django-simple-history, README "For
+    # staff: the newsroom"): a table with real columns, written by a post_save receiver,
+    # so shell and task saves are recorded too (bulk_create and update() are not). What
+    # is derived from the body is not kept twice.
     history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["body_html", "reading_time"])
 
     class Meta:

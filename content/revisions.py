@@ -155,7 +155,9 @@ class EditConflictNotice:
     saved_by: str
     saved_at: object
     revision: int
-    changes: list[FieldChange]
+    # None when the revision the editor started from is not recorded (an article made
+    # in bulk, such as the demo's, has a history from its first save on).
+    changes: list[FieldChange] | None
 
 
 def conflict_notice(*, article_id: int, based_on: int | None) -> EditConflictNotice:
@@ -170,7 +172,7 @@ def conflict_notice(*, article_id: int, based_on: int | None) -> EditConflictNot
         saved_by=saved_by(current),
         saved_at=current.history_date,
         revision=current.revision,
-        changes=compare(started_from, current),
+        changes=compare(started_from, current) if started_from is not current else None,
     )
 
 

@@ -268,3 +268,19 @@ def test_the_change_form_and_the_revision_pages_cost_a_bounded_number_of_queries
 CHANGE_FORM_QUERIES = 8
 REVISION_LIST_QUERIES = 7
 COMPARE_QUERIES = 7
+
+
+def test_a_conflict_on_an_article_made_in_bulk_says_its_first_revision_is_not_recorded(
+    editor, author
+):
+    (article,) = Article.objects.bulk_create([ArticleFactory.build(author=author, draft=True)])
+    opened_at = form_data(article)
+    assert (
+        signed_in(editor).post(change_url(article), {**opened_at, "title": "A"}).status_code == 302
+    )
+
+    response = signed_in(author).post(change_url(article), {**opened_at, "title": "B"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.edit_conflict.changes is None
+    assert "the revision you opened is not recorded" in response.content.decode()
