@@ -129,7 +129,7 @@ class AutoSchema(openapi.AutoSchema):
         if (security and {} not in security) or self.method in UNSAFE_METHODS:
             statuses.add("403")  # not allowed; CSRF; the per-object rules of the services
         if self.honours_idempotency_key():
-            statuses.add("422")
+            statuses.update({"400", "422"})  # a malformed key; a reused one
         return statuses
 
     def get_override_parameters(self):

@@ -7,7 +7,7 @@ The names are the contract with the pages (`{% url "api:article-comments" slug %
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import newsroom, views
+from api import newsroom, revisions, views
 from project.http_cache import cached_for_visitors
 
 # Public reads are cached for visitors (project/http_cache.py); JSON and the
@@ -73,6 +73,17 @@ urlpatterns = [
     path("me/bookmarks/", views.MyBookmarksView.as_view(), name="my-bookmarks"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # An article's revisions, for staff (api/revisions.py).
+    path(
+        "articles/<slug:slug>/revisions/",
+        revisions.ArticleRevisionListView.as_view(),
+        name="article-revisions",
+    ),
+    path(
+        "articles/<slug:slug>/revisions/<int:pk>/restore/",
+        revisions.ArticleRevisionRestoreView.as_view(),
+        name="article-revision-restore",
+    ),
     # Last: whatever else is asked for under /api/v1/ gets the JSON 404.
     re_path(r"^", views.not_found, name="not-found"),
 ]

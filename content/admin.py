@@ -8,13 +8,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
-from django.utils.formats import localize
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.views.decorators.http import require_POST
 
 from content import services
 from content.markdown import render_markdown
@@ -27,7 +32,21 @@ from content.models import (
     User,
     can_change_any_article,
 )
-from content.services import article_publish, article_unpublish, comment_set_hidden
+from content.revisions import (
+    compare,
+    conflict_notice,
+    revisions_of,
+    saved_by,
+    with_changed_fields,
+)
+from content.services import (
+    EditConflict,
+    article_publish,
+    article_restore,
+    article_save,
+    article_unpublish,
+    comment_set_hidden,
+)
 
 # The change form's buttons and link that save nothing (see ArticleAdmin.changeform_view).
 PREVIEW = "_preview"
@@ -79,6 +98,40 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """The change form carries the revision it was opened at, so that a save over
+    someone else's newer one is refused instead of silently undoing it."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edit_conflict = None
+        if self.instance.pk is not None:
+            self.fields["based_on"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned_data = super().clean()
+        based_on = cleaned_data.get("based_on")
+        # The instance is the article as stored when this request began.
+        if self.instance.pk is not None and based_on != self.instance.revision:
+            self.edit_conflict = conflict_notice(article_id=self.instance.pk, based_on=based_on)
+            # Sent again, this form says it knows the newer revision: "save anyway".
+            self.data = self.data.copy()
+            self.data[self.add_prefix("based_on")] = self.instance.revision
+            raise ValidationError(
+                "%(who)s saved this article at %(when)s, after you opened it. Your text "
+                "below is not saved yet: see what they changed, then save again to keep "
+                "your version, or reload theirs.",
+                code="edit_conflict",
+                params={
+                    "who": self.edit_conflict.saved_by,
+                    "when": date_format(
+                        timezone.localtime(self.edit_conflict.saved_at), "DATETIME_FORMAT"
+                    ),
+                },
+            )
+        return cleaned_data
+
     def is_valid(self):
         # The Preview button asks to see the typed body rendered, not to save it: the
         # admin saves only a valid form, so a previewed form is validated as usual (its
@@ -120,6 +173,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "summary",
                     ("body", "body_preview"),
                     "tags",
+                    "based_on",
                 )
             },
         ),
@@ -132,7 +186,13 @@ class ArticleAdmin(admin.ModelAdmin):
     class Media:
         # The site's own article styles, scoped to the preview; the module runs the
         # live preview, autosave and the presence notice.
-        css = {"all": ("css/article_body.css", "css/admin/article_editing.css")}
+        css = {
+            "all": (
+                "css/article_body.css",
+                "css/admin/article_editing.css",
+                "css/admin/revisions.css",
+            )
+        }
         js = (forms.Script("js/admin/article_editing.js", type="module"),)
 
     # --- Roles: Authors only ever reach their own articles ------------------------
@@ -196,7 +256,13 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
         if request.method == "POST" and PREVIEW in request.POST:
             self.message_user(request, "Preview of the body below: nothing was saved yet.")
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Saved by someone between this form's check and the locked save (the
+            # transaction was rolled back): once more, the form now sees their
+            # revision and comes back with the notice.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The person's own unsaved text, offered back when the form opens (never on a
@@ -222,9 +288,104 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change and not can_change_any_article(request.user):
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        if not change:
+            if not can_change_any_article(request.user):
+                obj.author = request.user
+            obj.save()
+            return
+        article_save(article=obj, based_on=form.cleaned_data["based_on"])
+
+    # --- Revisions (django-simple-history records them; content/revisions.py) ------
+
+    def get_urls(self):
+        opts = self.opts
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.revision_compare_view),
+                name=f"{name}_revision_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:history_id>/restore/",
+                self.admin_site.admin_view(require_POST(self.revision_restore_view)),
+                name=f"{name}_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _viewable_article(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))  # 404 for another author's
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _revision_context(self, request, article, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": title,
+            "subtitle": None,
+            "has_change_permission": self.has_change_permission(request, article),
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every revision of the article: who, when, what changed; compare two, restore one."""
+        article = self._viewable_article(request, object_id)
+        rows = [
+            (record, [Article._meta.get_field(name).verbose_name for name in record.changed])
+            for record in with_changed_fields(revisions_of(article))
+        ]
+        context = {
+            **self._revision_context(request, article, f"Revisions of “{article}”"),
+            "rows": rows,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/content/article/revision_list.html", context)
+
+    def revision_compare_view(self, request, object_id):
+        """Two revisions side by side, field by field (`?from=<id>&to=<id>`, record ids)."""
+        article = self._viewable_article(request, object_id)
+        ids = [request.GET.get("from", ""), request.GET.get("to", "")]
+        if not all(value.isdigit() for value in ids):
+            raise Http404("Choose two revisions to compare.")
+        records = {r.history_id: r for r in revisions_of(article).filter(history_id__in=ids)}
+        older, newer = sorted(
+            (get_or_404(records, int(value)) for value in ids), key=lambda r: r.revision
+        )
+        context = {
+            **self._revision_context(
+                request, article, f"Revision {older.revision} → {newer.revision}"
+            ),
+            "older": older,
+            "newer": newer,
+            "older_heading": f"Revision {older.revision}",
+            "newer_heading": f"Revision {newer.revision}",
+            "older_by": saved_by(older),
+            "newer_by": saved_by(newer),
+            "changes": compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/content/article/revision_compare.html", context)
+
+    def revision_restore_view(self, request, object_id, history_id):
+        article = self._viewable_article(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        record = get_object_or_404(revisions_of(article), history_id=history_id)
+        try:
+            article_restore(article=article, record=record, by=request.user)
+        except EditConflict:
+            self.message_user(
+                request, "Someone saved this article just now: nothing restored.", messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:content_article_history", args=[article.pk]))
+        self.message_user(
+            request,
+            f"Revision {record.revision} restored as revision {article.revision}.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:content_article_change", args=[article.pk]))
 
     # --- Display -----------------------------------------------------------------
 
@@ -275,6 +436,13 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset:
             article_unpublish(article=article)
         self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)
+
+
+def get_or_404(records, history_id):
+    try:
+        return records[history_id]
+    except KeyError:
+        raise Http404("No such revision of this article.") from None
 
 
 @admin.register(Comment)

@@ -15,10 +15,13 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
+from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from content.markdown import render_markdown
 
@@ -107,6 +110,15 @@ class ArticleQuerySet(models.QuerySet):
             if user.has_perm("content.change_article"):
                 return self.filter(published_q() | Q(author=user))
         return self.published()
+
+    def changeable_by(self, user):
+        """The articles `user` may change: every one for Editors, their own for Authors,
+        none for anyone else (the admin's rule, for the staff API)."""
+        if reads_only_public_content(user) or not user.has_perm("content.change_article"):
+            return self.none()
+        if can_change_any_article(user):
+            return self.all()
+        return self.filter(author=user)
 
     def scheduled(self):
         """Published articles whose publication time is still to come."""
@@ -302,6 +314,11 @@ class Article(models.Model):
     revision = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save's fields and tags, who and when (django-simple-history, README "For
+    # staff: the newsroom"): a table with real columns, written by a post_save receiver,
+    # so shell and task saves are recorded too (bulk_create and update() are not). What
+    # is derived from the body is not kept twice.
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["body_html", "reading_time"])
 
     class Meta:
         ordering = NEWEST_FIRST
@@ -349,7 +366,8 @@ class Article(models.Model):
             with transaction.atomic():  # the new address and the old one's redirect
                 super().save(*args, **kwargs)
                 self._moved_from(stored)
-        if is_update:
+        # (The revision history's receiver below may have read it already.)
+        if is_update and not isinstance(self.revision, int):
             self.refresh_from_db(fields=["revision"])
 
     def get_absolute_url(self):
@@ -456,6 +474,15 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → article {self.article_id}"
+
+
+@receiver(pre_create_historical_record, sender=Article.history.model)
+def record_revision_number(instance, history_instance, **kwargs):
+    """A saved article's revision is still the `F() + 1` of its UPDATE when the history
+    records it: read the stored number, for the record and the article alike."""
+    if not isinstance(instance.revision, int):
+        instance.refresh_from_db(fields=["revision"])
+    history_instance.revision = instance.revision
 
 
 class FullTextField(models.TextField):

@@ -25,6 +25,7 @@ from content.models import (
     Comment,
     IdempotencyKey,
     Like,
+    Tag,
     User,
     can_change_article,
     can_moderate_comments,
@@ -200,6 +201,34 @@ def article_save(*, article: Article, based_on: int, **save_options) -> Article:
         if stored.revision != based_on:
             raise EditConflict(Article.objects.select_related("author").get(pk=article.pk))
         article.save(**save_options)
+    return article
+
+
+# Restored from a revision: its content. The address and the author stay as they are
+# (an old slug may belong to another article by now); the publication fields only for
+# those who may publish, as in the admin's form.
+RESTORED_CONTENT = ["title", "summary", "body", "cover_image", "cover_alt", "seo_description"]
+RESTORED_PUBLICATION = ["status", "published_at", "is_featured"]
+
+
+def article_restore(*, article: Article, record, by: User) -> Article:
+    """Put a revision's content and tags back (`record`, from `article.history`) as a new
+    revision, through article_save from the current one: a save that raced it wins, and
+    this one raises EditConflict."""
+    fields = RESTORED_CONTENT
+    if by.has_perm("content.publish_article"):
+        fields = [*fields, *RESTORED_PUBLICATION]
+    # The image's size first: the image field reads the file only when it has none.
+    article.cover_width, article.cover_height = record.cover_width, record.cover_height
+    for name in fields:
+        setattr(article, name, getattr(record, name))
+    with transaction.atomic():
+        article_save(article=article, based_on=article.revision)
+        tag_ids = [row.tag_id for row in record.historicalarticle_tags_set.all()]
+        article.tags.set(Tag.objects.filter(pk__in=tag_ids))  # deleted tags stay away
+        article.history.filter(revision=article.revision).update(
+            history_change_reason=f"Restored revision {record.revision}"
+        )
     return article
 
 

@@ -97,3 +97,31 @@ class BookmarkFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     user = factory.SubFactory(UserFactory)
+
+
+def admin_article_form(article=None, **overrides):
+    """The admin's article form as the page sends it: `article`'s values and the revision
+    it was opened at, or a new draft's."""
+    data = {
+        "title": "Notes from the night desk",
+        "slug": "",
+        "summary": "What happens after midnight.",
+        "body": "Quiet, mostly.",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "cover_alt": "",
+        "seo_description": "",
+    }
+    if article is not None:
+        data.update(
+            title=article.title,
+            slug=article.slug,
+            author=article.author_id,
+            summary=article.summary,
+            body=article.body,
+            tags=[tag.pk for tag in article.tags.all()] if article.pk else [],
+            status=article.status,
+            based_on=article.revision,
+        )
+    return {**data, **overrides}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from content import services
 from content.models import Article, ArticleRedirect, Bookmark, Comment, Like
-from tests.factories import ArticleFactory, TagFactory, UserFactory
+from tests.factories import ArticleFactory, TagFactory, UserFactory, admin_article_form
 
 pytestmark = pytest.mark.django_db
 
@@ -183,18 +183,9 @@ def test_the_admin_refuses_a_slug_that_still_redirects_and_shows_former_slugs(
     client, renamed, editor
 ):
     client.force_login(editor)
-    form = {
-        "title": "Another article",
-        "slug": "harbour-lights",
-        "author": editor.pk,
-        "summary": "Elsewhere.",
-        "body": "Text.",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "cover_alt": "",
-        "seo_description": "",
-    }
+    form = admin_article_form(
+        title="Another article", slug="harbour-lights", author=editor.pk, summary="Elsewhere."
+    )
 
     response = client.post(reverse("admin:content_article_add"), form)
 

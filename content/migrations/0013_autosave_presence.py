@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content", "0011_article_redirect"),
+        ("content", "0012_article_history"),
     ]
 
     operations = [

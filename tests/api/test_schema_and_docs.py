@@ -43,6 +43,8 @@ CONTENT_OPERATIONS = {
     ("/api/v1/authors/", "get"),
     ("/api/v1/authors/{username}/", "get"),
     ("/api/v1/me/bookmarks/", "get"),
+    ("/api/v1/articles/{slug}/revisions/", "get"),
+    ("/api/v1/articles/{slug}/revisions/{id}/restore/", "post"),
 }
 # The admin change form's editing aids (api/newsroom.py): staff only.
 STAFF_OPERATIONS = {
@@ -71,6 +73,7 @@ AUTH_OPERATIONS = {
 }
 SIGNED_IN_ONLY = {
     "/api/v1/me/bookmarks/",
+    "/api/v1/articles/{slug}/revisions/",
     "/api/v1/auth/user/",
     "/api/v1/auth/password/change/",
 }
@@ -159,7 +162,14 @@ def test_creating_endpoints_document_the_idempotency_key_and_its_422(schema):
         (path, method) for path, method, op in operations(schema) if "422" in op["responses"]
     }
 
-    assert honouring == with_422 == {("/api/v1/articles/{slug}/comments/", "post")}
+    assert (
+        honouring
+        == with_422
+        == {
+            ("/api/v1/articles/{slug}/comments/", "post"),
+            ("/api/v1/articles/{slug}/revisions/{id}/restore/", "post"),
+        }
+    )
     key = header(schema["paths"]["/api/v1/articles/{slug}/comments/"]["post"])
     assert key["in"] == "header"
     assert not key.get("required", False)

@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from content.revisions import revisions_of
 from tests.browser.conftest import live_database, same_document
 from tests.factories import ArticleFactory, StaffFactory, TagFactory, UserFactory
 
@@ -102,11 +103,14 @@ def test_the_account_pages_run_without_violations(watched):
 
 def test_the_admin_runs_without_violations(watched, sign_in, article):
     sign_in(StaffFactory(username="chief", is_superuser=True))
+    record = revisions_of(article).get().history_id
 
     for path in [
         "/admin/",
         "/admin/content/article/",
         f"/admin/content/article/{article.pk}/change/",
+        f"/admin/content/article/{article.pk}/history/",
+        f"/admin/content/article/{article.pk}/history/compare/?from={record}&to={record}",
         "/admin/content/article/add/",
     ]:
         assert watched.goto(path).status == 200, path

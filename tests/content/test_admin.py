@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from content.models import Article, Comment
 from content.roles import ROLES
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, admin_article_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,27 +30,15 @@ def change_url(article):
     return reverse("admin:content_article_change", args=[article.pk])
 
 
-def article_form(**overrides):
-    data = {
-        "title": "Notes from the night desk",
-        "slug": "",
-        "summary": "What happens after midnight.",
-        "body": "Quiet, mostly.",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "cover_alt": "",
-        "seo_description": "",
-    }
-    return {**data, **overrides}
-
-
 def test_an_author_opens_and_changes_own_article(client, author):
     article = ArticleFactory(author=author, draft=True)
     client.force_login(author)
 
     assert client.get(change_url(article)).status_code == 200
-    response = client.post(change_url(article), article_form(title="Retitled", slug=article.slug))
+    response = client.post(
+        change_url(article),
+        admin_article_form(title="Retitled", slug=article.slug, based_on=article.revision),
+    )
 
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).title == "Retitled"
@@ -61,7 +49,7 @@ def test_an_author_cannot_open_another_authors_article_by_url(client, author, ot
     client.force_login(author)
 
     assert client.get(change_url(theirs)).status_code == 404
-    assert client.post(change_url(theirs), article_form(title="Mine now")).status_code == 404
+    assert client.post(change_url(theirs), admin_article_form(title="Mine now")).status_code == 404
     delete_url = reverse("admin:content_article_delete", args=[theirs.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 404
     assert Article.objects.get(pk=theirs.pk).title == "Theirs"
@@ -85,7 +73,7 @@ def test_an_authors_new_article_is_their_own_draft_whatever_the_form_says(
 
     response = client.post(
         reverse("admin:content_article_add"),
-        article_form(author=other_author.pk, status="published", is_featured="on"),
+        admin_article_form(author=other_author.pk, status="published", is_featured="on"),
     )
 
     assert response.status_code == 302

@@ -10,28 +10,13 @@ from django.utils import timezone
 
 from content import services
 from content.models import Article, ArticleAutosave
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, admin_article_form
 
 pytestmark = pytest.mark.django_db
 
 
 def change_url(article):
     return reverse("admin:content_article_change", args=[article.pk])
-
-
-def form_of(article, **overrides):
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "summary": article.summary,
-        "body": article.body,
-        "status": article.status,
-        "published_at_0": "",
-        "published_at_1": "",
-        "cover_alt": "",
-        "seo_description": "",
-    }
-    return {**data, **overrides}
 
 
 def preview_of(response):
@@ -54,7 +39,7 @@ def test_preview_shows_the_typed_body_keeps_every_value_and_saves_nothing(client
 
     response = client.post(
         change_url(article),
-        form_of(
+        admin_article_form(
             article,
             title="Typed title",
             body="**Typed** <script>alert(1)</script>",
@@ -83,7 +68,8 @@ def test_preview_shows_validation_errors_as_saving_would(client, author):
     client.force_login(author)
 
     response = client.post(
-        change_url(article), form_of(article, title="", body="# Still", _preview="Preview")
+        change_url(article),
+        admin_article_form(article, title="", body="# Still", _preview="Preview"),
     )
 
     assert response.status_code == 200
@@ -93,7 +79,7 @@ def test_preview_shows_validation_errors_as_saving_would(client, author):
 
 def test_preview_on_the_add_form_creates_nothing(client, author):
     client.force_login(author)
-    data = form_of(Article(title="New", summary="S", body="*New* body", status="draft"))
+    data = admin_article_form(title="New", summary="S", body="*New* body")
 
     response = client.post(reverse("admin:content_article_add"), {**data, "_preview": "Preview"})
 
@@ -149,7 +135,7 @@ def test_saving_the_form_deletes_your_autosave_and_keeps_the_others(client, auth
     autosave(article, editor, title="Theirs", summary="", body="")
     client.force_login(author)
 
-    response = client.post(change_url(article), form_of(article, title="Saved now"))
+    response = client.post(change_url(article), admin_article_form(article, title="Saved now"))
 
     assert response.status_code == 302
     assert list(ArticleAutosave.objects.values_list("user__username", flat=True)) == ["editor"]
