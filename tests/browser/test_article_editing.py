@@ -1,6 +1,7 @@
 """The admin's article change form with its JavaScript (static/js/admin/article_editing.js):
-the live preview, autosave offered back after the tab was closed, and the presence notice.
-Without JavaScript: tests/content/test_admin_editing.py."""
+the live preview, autosave offered back after the tab was closed, and two people on one
+article (the presence notice, then the second save refused with its text kept). Without
+JavaScript: tests/content/test_admin_editing.py and tests/content/test_revisions.py."""
 
 from datetime import timedelta
 
@@ -71,14 +72,14 @@ def test_the_preview_follows_the_typing_and_the_autosave_comes_back_after_closin
     assert not errors, errors
 
 
-def test_two_staff_on_the_same_article_each_see_the_other_named(
+def test_two_staff_on_one_article_see_each_other_and_the_second_save_keeps_its_text(
     page, sign_in, browser, browser_context_args, monkeypatch
 ):
     # Beats every second here, so that the first one in hears of the second at once.
     monkeypatch.setattr(services, "PRESENCE_INTERVAL", timedelta(seconds=1))
     author = StaffFactory(username="ana", display_name="Ana Lopez", role="Authors")
     editor = StaffFactory(username="ed", display_name="Ed Marsh", role="Editors")
-    article = ArticleFactory(author=author, draft=True)
+    article = ArticleFactory(author=author, draft=True, title="Ferry", body="Calm sea.")
     sign_in(author)
     open_form(page, article)
     expect(page.locator("[data-presence]")).to_be_hidden()
@@ -95,12 +96,27 @@ def test_two_staff_on_the_same_article_each_see_the_other_named(
     watch_errors(editors_page, errors)
     open_form(editors_page, article)
 
+    # Each is told of the other: a notice, not a lock.
     expect(editors_page.locator("[data-presence]")).to_have_text(
         "Ana Lopez has this article open too."
     )
     expect(page.locator("[data-presence]")).to_have_text("Ed Marsh has this article open too.")
 
-    editors_page.goto("about:blank")  # leaving says so at once
-    expect(page.locator("[data-presence]")).to_be_hidden()
+    editors_page.fill("#id_body", "Rough sea.")
+    editors_page.click("input[name=_save]")
+    expect(editors_page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator("[data-presence]")).to_be_hidden()  # leaving the form says so at once
+
+    page.fill("#id_body", "Fog, all night.")
+    page.click("input[name=_save]")
+    notice = page.locator(".gazette-edit-conflict")
+    expect(notice).to_contain_text("Saved by Ed Marsh")
+    expect(notice.locator(".gazette-line-added")).to_contain_text("Rough sea.")
+    expect(page.locator("#id_body")).to_have_value("Fog, all night.")
+    assert Article.objects.get(pk=article.pk).body == "Rough sea."
+
+    page.click("input[name=_save]")  # knowingly, over the editor's revision
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert Article.objects.get(pk=article.pk).body == "Fog, all night."
     editors_browser.close()
     assert not errors, errors
