@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from content import services
-from content.models import COMMENT_MAX_LENGTH
+from content.models import COMMENT_MAX_LENGTH, Article, Tag, User
 from content.services import COMMENT_EDIT_WINDOW
 from content.site import absolute_url
 
@@ -248,6 +248,63 @@ class ArticleDetailSerializer(ViewerMixin, ArticleListItemSerializer):
         if not self.viewer.is_authenticated:
             return None
         return {"liked": article.viewer_liked, "bookmarked": article.viewer_bookmarked}
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    """An article as staff write it (POST creates, PATCH changes the fields sent). Only
+    Editors set `author`, `status`, `published_at` and `is_featured`; sent by an Author
+    with another value than the article has, they are a 403."""
+
+    title = StrictCharField(max_length=200)
+    slug = serializers.SlugField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="The article's address; made from the title when left out or empty.",
+    )
+    summary = StrictCharField(max_length=500, help_text="Plain text, shown in lists.")
+    body = StrictCharField(help_text="Markdown; `body_html` comes back sanitized.")
+    tags = serializers.SlugRelatedField(
+        many=True,
+        required=False,
+        slug_field="slug",
+        queryset=Tag.objects.all(),
+        help_text="Slugs of existing tags.",
+    )
+    author = serializers.SlugRelatedField(
+        required=False,
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        help_text="A username (Editors); an Author's articles are their own.",
+    )
+    status = serializers.ChoiceField(
+        choices=Article.Status.choices,
+        required=False,
+        help_text="`published` with a future `published_at` schedules (Editors).",
+    )
+    published_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Empty means now on publishing (Editors)."
+    )
+    is_featured = StrictBooleanField(required=False, help_text="First on the home page (Editors).")
+    seo_description = StrictCharField(max_length=300, required=False, allow_blank=True)
+    cover_alt = StrictCharField(max_length=200, required=False, allow_blank=True)
+
+
+class ArticleUpdateSerializer(ArticleCreateSerializer):
+    """The fields to change, at least one."""
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return attrs
+
+
+class ArticlePublishSerializer(serializers.Serializer):
+    published_at = serializers.DateTimeField(
+        required=False,
+        help_text="A time to come schedules the article; without it, it is published now "
+        "(or keeps its original date if it was published before).",
+    )
 
 
 class BookmarkedArticleSerializer(ArticleListItemSerializer):

@@ -73,6 +73,44 @@ def can_change_any_article(user):
     return user.is_active and user.is_staff and user.has_perm("content.change_any_article")
 
 
+def can_publish_articles(user):
+    """Editors publish, schedule, unpublish and feature articles; Authors write drafts."""
+    return user.is_active and user.is_staff and user.has_perm("content.publish_article")
+
+
+# What only those who may publish set: the admin shows these read-only to the others, and
+# the API refuses them.
+PUBLICATION_FIELDS = ("status", "published_at", "is_featured")
+
+
+def owns_or_edits(user, article):
+    """Editors reach every article, Authors only their own: the admin's and the API's rule
+    on top of the model permission (change, delete, view) that each also checks."""
+    return can_change_any_article(user) or article.author_id == user.pk
+
+
+def _may(user, action, article):
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(f"content.{action}_article")
+        and owns_or_edits(user, article)
+    )
+
+
+def can_add_articles(user):
+    return user.is_active and user.is_staff and user.has_perm("content.add_article")
+
+
+def can_change_article(user, article):
+    return _may(user, "change", article)
+
+
+def can_delete_article(user, article):
+    return _may(user, "delete", article)
+
+
 def can_moderate_comments(user):
     return user.is_active and user.is_staff and user.has_perm("content.change_comment")
 
