@@ -7,6 +7,7 @@ do what stay in content/services.py.
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -81,6 +82,34 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid")
         return data
+
+
+class StrictSlugField(serializers.SlugField):
+    """A slug given as text: DRF's SlugField would take 0 for "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class NamedObjectField(serializers.SlugRelatedField):
+    """An object by a name of its (a tag's slug, a username), given as text of that
+    name's form: anything else, such as a NUL, which PostgreSQL cannot even compare, is
+    refused before the query."""
+
+    def __init__(self, *, form, **kwargs):
+        super().__init__(**kwargs)
+        self.form = RegexValidator(form)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            self.form(data)
+        except DjangoValidationError:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 # --- People and tags -----------------------------------------------------------------------
@@ -256,7 +285,7 @@ class ArticleCreateSerializer(serializers.Serializer):
     with another value than the article has, they are a 403."""
 
     title = StrictCharField(max_length=200)
-    slug = serializers.SlugField(
+    slug = StrictSlugField(
         max_length=200,
         required=False,
         allow_blank=True,
@@ -264,14 +293,16 @@ class ArticleCreateSerializer(serializers.Serializer):
     )
     summary = StrictCharField(max_length=500, help_text="Plain text, shown in lists.")
     body = StrictCharField(help_text="Markdown; `body_html` comes back sanitized.")
-    tags = serializers.SlugRelatedField(
-        many=True,
+    # A ListField: `many=True` would take a JSON object for an empty list.
+    tags = serializers.ListField(
+        child=NamedObjectField(
+            form=r"\A[-a-zA-Z0-9_]+\Z", slug_field="slug", queryset=Tag.objects.all()
+        ),
         required=False,
-        slug_field="slug",
-        queryset=Tag.objects.all(),
         help_text="Slugs of existing tags.",
     )
-    author = serializers.SlugRelatedField(
+    author = NamedObjectField(
+        form=r"\A[\w.@+-]+\Z",
         required=False,
         slug_field="username",
         queryset=User.objects.filter(is_active=True),

@@ -113,7 +113,15 @@ def test_invalid_articles_are_400s_with_field_errors(sign_in, editor):
 
     missing = client.post(ARTICLES, {"title": " ", "tags": ["no-such-tag"]})
     assert missing.status_code == 400
-    assert set(missing.json()["errors"]) == {"title", "summary", "body", "tags"}
+    assert set(missing.json()["errors"]) == {"title", "summary", "body", "tags.0"}
+
+    for wrong in ({"tags": ["a\x00b"]}, {"author": "ed\x00itor"}, {"slug": 0}):
+        refused = client.post(ARTICLES, {**NEW, **wrong})
+        assert refused.status_code == 400, wrong
+    not_a_list = client.post(ARTICLES, {**NEW, "tags": {}})
+    assert not_a_list.status_code == 400
+    assert set(not_a_list.json()["errors"]) == {"tags"}
+    assert not Article.objects.exclude(slug="taken").exists()
 
 
 def test_an_idempotency_key_creates_one_article(sign_in, author):
