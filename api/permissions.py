@@ -39,7 +39,7 @@ class ArticlePermission(IsAuthenticatedOrReadOnly):
 
     def has_permission(self, request, view):
         if request.method == "POST":
-            return request.user.is_authenticated and can_add_articles(request.user)
+            return can_add_articles(request.user)
         return super().has_permission(request, view)
 
     def has_object_permission(self, request, view, article):

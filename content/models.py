@@ -91,8 +91,7 @@ def owns_or_edits(user, article):
 
 def _may(user, action, article):
     return (
-        user.is_authenticated
-        and user.is_active
+        user.is_active
         and user.is_staff
         and user.has_perm(f"content.{action}_article")
         and owns_or_edits(user, article)
