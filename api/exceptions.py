@@ -46,6 +46,21 @@ class BadRequest(exceptions.APIException):
     default_code = "bad_request"
 
 
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = (
+        "Send If-Match with the article's ETag from a GET of it: an article is changed "
+        "only from the revision you have seen."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "The article was saved since the revision your If-Match names."
+    default_code = "precondition_failed"
+
+
 class ServiceUnavailable(exceptions.APIException):
     status_code = 503
     default_detail = UNAVAILABLE_MESSAGE

@@ -17,7 +17,7 @@
 from drf_spectacular import openapi
 from drf_spectacular.contrib import rest_auth
 from drf_spectacular.extensions import OpenApiViewExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework_simplejwt.views import TokenViewBase
 
@@ -25,8 +25,9 @@ from api import idempotency
 from content.models import IDEMPOTENCY_KEY_MAX_LENGTH
 
 ERROR_COMPONENT = "Error"
-# The PATCH body of `comments/<id>/` (CommentUpdateSerializer), as drf-spectacular names it.
-COMMENT_UPDATE_COMPONENT = "PatchedCommentUpdateRequest"
+# The PATCH bodies (CommentUpdateSerializer, ArticleUpdateSerializer), as drf-spectacular
+# names them: every field optional, but not all left out.
+PATCH_COMPONENTS = ("PatchedCommentUpdateRequest", "PatchedArticleUpdateRequest")
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
 ERROR_SCHEMA = {
     "type": "object",
@@ -38,7 +39,7 @@ ERROR_SCHEMA = {
             "description": "Stable and machine-readable: `invalid`, `parse_error`, "
             "`not_authenticated`, `token_not_valid`, `permission_denied`, `not_found`, "
             "`method_not_allowed`, `unsupported_media_type`, `idempotency_key_reused`, "
-            "`throttled`, `server_error`…",
+            "`precondition_failed`, `precondition_required`, `throttled`, `server_error`…",
         },
         "message": {"type": "string", "description": "A sentence for people."},
         "errors": {
@@ -55,9 +56,35 @@ ERROR_DESCRIPTIONS = {
     "401": "Sign in first, or the credentials sent (a JWT) are not valid.",
     "403": "Signed in, but not allowed (or the CSRF token is missing).",
     "404": "Not found, or not visible to you.",
+    "412": "If-Match names an older revision: someone saved the article since. GET it "
+    "again for the current ETag.",
     "415": "Unsupported request body type: send JSON.",
     "422": "The Idempotency-Key came before with a different request: nothing was done.",
+    "428": "If-Match is required: send the ETag of the article's GET.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
+}
+ERROR_EXAMPLES = {
+    "412": {
+        "status": 412,
+        "code": "precondition_failed",
+        "message": "'Night ferry' was saved at 2026-12-04T20:15:00Z, after the revision you "
+        'started from; it is now at revision 4 (ETag "article-7-r4"). GET it again, '
+        "apply your change to it, and send that ETag.",
+        "errors": {},
+    },
+    "428": {
+        "status": 428,
+        "code": "precondition_required",
+        "message": "Send If-Match with the article's ETag from a GET of it: an article is "
+        "changed only from the revision you have seen.",
+        "errors": {},
+    },
+    "400": {
+        "status": 400,
+        "code": "invalid",
+        "message": "The request is not valid; see `errors` for what to change.",
+        "errors": {"slug": ["Article with this Slug already exists."]},
+    },
 }
 NOT_MODIFIED = {
     "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current."
@@ -71,6 +98,125 @@ MOVED = {
     "request there).",
     "headers": {"Location": {"schema": {"type": "string"}}},
 }
+
+IF_MATCH = "If-Match"
+_IF_MATCH_DESCRIPTION = (
+    'The strong ETag of the article as you last read it (`"article-<id>-r<revision>"`, '
+    "from its GET, or the answer to your last change). Compared strongly: a 412 when "
+    "someone saved the article since, whatever else changed on the site. `*` matches "
+    "any revision (it overwrites)."
+)
+IF_MATCH_REQUIRED = OpenApiParameter(
+    IF_MATCH,
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=_IF_MATCH_DESCRIPTION + " Required: a 428 without it.",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    IF_MATCH,
+    str,
+    OpenApiParameter.HEADER,
+    description=_IF_MATCH_DESCRIPTION + " Optional here: checked when sent.",
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="For staff who may change the article: its strong ETag, "
+    '`"article-<id>-r<revision>"`, for If-Match. Others get a weak one, for If-None-Match.',
+)
+_ARTICLE_ANSWER = {
+    "id": 7,
+    "slug": "night-ferry",
+    "title": "Night ferry",
+    "summary": "The last boat to the islands.",
+    "url": "https://gazette.example/articles/night-ferry/",
+    "api_url": "https://gazette.example/api/v1/articles/night-ferry/",
+    "author": {
+        "username": "ada",
+        "name": "Ada Byron",
+        "url": "https://gazette.example/authors/ada/",
+        "api_url": "https://gazette.example/api/v1/authors/ada/",
+    },
+    "tags": [
+        {
+            "slug": "harbour",
+            "name": "Harbour",
+            "url": "https://gazette.example/tags/harbour/",
+            "api_url": "https://gazette.example/api/v1/tags/harbour/",
+        }
+    ],
+    "published_at": None,
+    "updated_at": "2026-12-04T20:15:00Z",
+    "reading_time": 1,
+    "cover": None,
+    "is_featured": False,
+    "state": "draft",
+    "description": "The last boat to the islands.",
+    "body_html": "<p>It leaves at <strong>midnight</strong>.</p>",
+    "comment_count": 0,
+    "like_count": 0,
+    "comments_url": "https://gazette.example/api/v1/articles/night-ferry/comments/",
+    "like_url": "https://gazette.example/api/v1/articles/night-ferry/like/",
+    "bookmark_url": "https://gazette.example/api/v1/articles/night-ferry/bookmark/",
+    "viewer": {"liked": False, "bookmarked": False},
+}
+ARTICLE_CREATE_EXAMPLES = [
+    OpenApiExample(
+        "An Author's draft",
+        request_only=True,
+        value={
+            "title": "Night ferry",
+            "summary": "The last boat to the islands.",
+            "body": "It leaves at **midnight**.",
+            "tags": ["harbour"],
+        },
+    ),
+    OpenApiExample(
+        "An Editor's scheduled, featured article",
+        request_only=True,
+        value={
+            "title": "Harbour lights",
+            "slug": "harbour-lights",
+            "summary": "The lighthouse keepers' year.",
+            "body": "Every night, *every* light.",
+            "status": "published",
+            "published_at": "2030-01-01T06:00:00Z",
+            "is_featured": True,
+            "seo_description": "A year with the lighthouse keepers.",
+        },
+    ),
+    OpenApiExample("The draft", response_only=True, status_codes=["201"], value=_ARTICLE_ANSWER),
+]
+ARTICLE_UPDATE_EXAMPLES = [
+    OpenApiExample(
+        "A new title",
+        request_only=True,
+        value={"title": "Night ferry to the islands"},
+    ),
+    OpenApiExample(
+        "The article changed",
+        response_only=True,
+        status_codes=["200"],
+        value={**_ARTICLE_ANSWER, "title": "Night ferry to the islands"},
+    ),
+]
+ARTICLE_PUBLISH_EXAMPLES = [
+    OpenApiExample("Publish now", request_only=True, value={}),
+    OpenApiExample("Schedule", request_only=True, value={"published_at": "2030-01-01T06:00:00Z"}),
+    OpenApiExample(
+        "Published",
+        response_only=True,
+        status_codes=["200"],
+        value={
+            **_ARTICLE_ANSWER,
+            "state": "published",
+            "published_at": "2026-12-04T20:15:00Z",
+        },
+    ),
+]
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
     str,
@@ -94,11 +240,14 @@ class AutoSchema(openapi.AutoSchema):
             return None
         responses = operation["responses"]
         for status in self.error_statuses(operation):
+            content = {"schema": ERROR_REF}
+            if status in ERROR_EXAMPLES and self.if_match(operation):
+                content["examples"] = {"Example": {"value": ERROR_EXAMPLES[status]}}
             responses.setdefault(
                 status,
                 {
                     "description": ERROR_DESCRIPTIONS[status],
-                    "content": {"application/json": {"schema": ERROR_REF}},
+                    "content": {"application/json": content},
                 },
             )
         from api.views import ApiView  # which imports this module, through DRF's settings
@@ -130,7 +279,22 @@ class AutoSchema(openapi.AutoSchema):
             statuses.add("403")  # not allowed; CSRF; the per-object rules of the services
         if self.honours_idempotency_key():
             statuses.update({"400", "422"})  # a malformed key; a reused one
+        if if_match := self.if_match(operation):
+            statuses.add("412")
+            if if_match.get("required"):
+                statuses.add("428")
         return statuses
+
+    def if_match(self, operation):
+        """The operation's If-Match parameter, if it takes one."""
+        return next(
+            (
+                p
+                for p in operation.get("parameters", [])
+                if p["in"] == "header" and p["name"] == IF_MATCH
+            ),
+            None,
+        )
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -163,13 +327,15 @@ class AutoSchema(openapi.AutoSchema):
 
 def complete_schema(result, generator, request, public):
     """drf-spectacular postprocessing hook: the Error component the responses refer to,
-    and a comment update's rule that every field is optional, but not all at once."""
+    and the PATCH bodies' rule that every field is optional, but not all at once."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas[ERROR_COMPONENT] = ERROR_SCHEMA
-    if COMMENT_UPDATE_COMPONENT in schemas:
-        schemas[COMMENT_UPDATE_COMPONENT]["minProperties"] = 1
+    for component in PATCH_COMPONENTS:
+        if component not in schemas:
+            continue
+        schemas[component]["minProperties"] = 1
         # So a body is required too: drf-spectacular requires one only for required fields.
-        ref = {"$ref": f"#/components/schemas/{COMMENT_UPDATE_COMPONENT}"}
+        ref = {"$ref": f"#/components/schemas/{component}"}
         for methods in result["paths"].values():
             for operation in methods.values():
                 body = operation.get("requestBody", {})

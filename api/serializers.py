@@ -7,6 +7,7 @@ do what stay in content/services.py.
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from content import services
-from content.models import COMMENT_MAX_LENGTH, EDITED_TEXT_MAX_LENGTH
+from content.models import COMMENT_MAX_LENGTH, EDITED_TEXT_MAX_LENGTH, Article, Tag, User
 from content.services import COMMENT_EDIT_WINDOW
 from content.site import absolute_url
 
@@ -81,6 +82,34 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid")
         return data
+
+
+class StrictSlugField(serializers.SlugField):
+    """A slug given as text: DRF's SlugField would take 0 for "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class NamedObjectField(serializers.SlugRelatedField):
+    """An object by a name of its (a tag's slug, a username), given as text of that
+    name's form: anything else, such as a NUL, which PostgreSQL cannot even compare, is
+    refused before the query."""
+
+    def __init__(self, *, form, **kwargs):
+        super().__init__(**kwargs)
+        self.form = RegexValidator(form)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            self.form(data)
+        except DjangoValidationError:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 # --- People and tags -----------------------------------------------------------------------
@@ -248,6 +277,65 @@ class ArticleDetailSerializer(ViewerMixin, ArticleListItemSerializer):
         if not self.viewer.is_authenticated:
             return None
         return {"liked": article.viewer_liked, "bookmarked": article.viewer_bookmarked}
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    """An article as staff write it (POST creates, PATCH changes the fields sent). Only
+    Editors set `author`, `status`, `published_at` and `is_featured`; sent by an Author
+    with another value than the article has, they are a 403."""
+
+    title = StrictCharField(max_length=200)
+    slug = StrictSlugField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="The article's address; made from the title when left out or empty.",
+    )
+    summary = StrictCharField(max_length=500, help_text="Plain text, shown in lists.")
+    body = StrictCharField(help_text="Markdown; `body_html` comes back sanitized.")
+    # A ListField: `many=True` would take a JSON object for an empty list.
+    tags = serializers.ListField(
+        child=NamedObjectField(
+            form=r"\A[-a-zA-Z0-9_]+\Z", slug_field="slug", queryset=Tag.objects.all()
+        ),
+        required=False,
+        help_text="Slugs of existing tags.",
+    )
+    author = NamedObjectField(
+        form=r"\A[\w.@+-]+\Z",
+        required=False,
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        help_text="A username (Editors); an Author's articles are their own.",
+    )
+    status = serializers.ChoiceField(
+        choices=Article.Status.choices,
+        required=False,
+        help_text="`published` with a future `published_at` schedules (Editors).",
+    )
+    published_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Empty means now on publishing (Editors)."
+    )
+    is_featured = StrictBooleanField(required=False, help_text="First on the home page (Editors).")
+    seo_description = StrictCharField(max_length=300, required=False, allow_blank=True)
+    cover_alt = StrictCharField(max_length=200, required=False, allow_blank=True)
+
+
+class ArticleUpdateSerializer(ArticleCreateSerializer):
+    """The fields to change, at least one."""
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return attrs
+
+
+class ArticlePublishSerializer(serializers.Serializer):
+    published_at = serializers.DateTimeField(
+        required=False,
+        help_text="A time to come schedules the article; without it, it is published now "
+        "(or keeps its original date if it was published before).",
+    )
 
 
 class BookmarkedArticleSerializer(ArticleListItemSerializer):

@@ -44,6 +44,16 @@ urlpatterns = [
         with_its_article(views.ArticleCommentsView.as_view()),
         name="article-comments",
     ),
+    path(
+        "articles/<slug:slug>/publish/",
+        views.ArticlePublishView.as_view(),
+        name="article-publish",
+    ),
+    path(
+        "articles/<slug:slug>/unpublish/",
+        views.ArticleUnpublishView.as_view(),
+        name="article-unpublish",
+    ),
     path("articles/<slug:slug>/like/", views.ArticleLikeView.as_view(), name="article-like"),
     path(
         "articles/<slug:slug>/bookmark/",

@@ -13,20 +13,21 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.fields import DateTimeField
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import serializers
-from api.exceptions import BadRequest, RequestTooLarge
+from api import schema, serializers
+from api.exceptions import BadRequest, PreconditionFailed, PreconditionRequired, RequestTooLarge
 from api.idempotency import honours_idempotency_key
 from api.pagination import CursorPaginator, KeysetOrder, datetime_key, id_key, text_key
-from api.permissions import CommentPermission
+from api.permissions import ArticlePermission, CommentPermission, PublishPermission
 from api.throttling import CommentPostingThrottle
 from content import services
 from content.models import (
@@ -34,10 +35,12 @@ from content.models import (
     Comment,
     Like,
     Tag,
+    can_change_article,
     published_authors,
     reader_marks,
     visible_article,
 )
+from content.revisions import revisions_of, saved_by
 from content.search import search_articles
 from project.errors import error_body
 from project.http_cache import CACHEABLE_METHODS, shared_cache_control
@@ -100,8 +103,8 @@ class ApiView(APIView):
             response["Cache-Control"] = shared_cache_control()
         return response
 
-    def parse(self, serializer_class, data):
-        serializer = serializer_class(data=data)
+    def parse(self, serializer_class, data, partial=False):
+        serializer = serializer_class(data=data, partial=partial)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -132,11 +135,90 @@ def _newest(*moments):
 # --- Articles --------------------------------------------------------------------------------
 
 
-class ArticleListView(ApiView):
-    """Published articles, light (no body), 20 a page; filter by `tag` and `author`,
-    `search` as the site's search page does, and choose the `ordering`."""
+def article_etag(article):
+    """The strong ETag of an article for those who may change it: the article and its
+    revision, which only a save of this article changes. `If-Match` compares strongly,
+    and the weak ETag visitors get changes with every public change on the site."""
+    return f'"article-{article.pk}-r{article.revision}"'
 
-    permission_classes = [AllowAny]
+
+class ArticleView(ApiView):
+    """What the article endpoints share: the detail as an answer, and If-Match."""
+
+    def render_article(self, article, status_code=status.HTTP_200_OK):
+        """`article`'s detail with its counts and the viewer's marks; with its revision
+        ETag for those who may change it (not used for 304s, as the counts change without
+        a revision)."""
+        likes = Like.objects.filter(article=article).aggregate(
+            count=Count("pk"), latest=Max("created_at")
+        )
+        comments = (
+            Comment.objects.visible_to(self.request.user)
+            .filter(article=article)
+            .aggregate(count=Count("pk"), latest=Max("created_at"), edited=Max("edited_at"))
+        )
+        article.like_count, article.comment_count = likes["count"], comments["count"]
+        article.viewer_liked = article.viewer_bookmarked = None
+        if self.request.user.is_authenticated:
+            marks = reader_marks(self.request.user, article.slug)
+            article.viewer_liked, article.viewer_bookmarked = marks.liked, marks.bookmarked
+
+        response = self.render(
+            serializers.ArticleDetailSerializer,
+            article,
+            status_code,
+            last_modified=_newest(
+                article.updated_at,
+                article.published_at,
+                likes["latest"],
+                comments["latest"],
+                comments["edited"],
+            ),
+        )
+        if can_change_article(self.request.user, article):
+            response["ETag"] = article_etag(article)
+        return response
+
+    def get_article(self, request, slug):
+        """The article if `request.user` may see it (else 404) and do what the request
+        asks with it (else 403)."""
+        article = visible_article(request.user, slug)
+        self.check_object_permissions(request, article)
+        return article
+
+    def check_if_match(self, request, article, *, required):
+        """RFC 9110's If-Match, compared strongly with `article_etag`: 412 when it names
+        another revision, 428 when `required` and missing."""
+        header = request.headers.get("If-Match")
+        if header is None:
+            if required:
+                raise PreconditionRequired()
+            return
+        etags = parse_etags(header)
+        if "*" not in etags and article_etag(article) not in etags:
+            raise stale(article)
+
+
+def stale(current):
+    """The 412 for an If-Match older than `current`, the article as stored: who saved it
+    since, when, and its revision now."""
+    saved_at = DateTimeField().to_representation(current.updated_at)
+    latest = revisions_of(current).first()
+    who = saved_by(latest) if latest else "someone"
+    return PreconditionFailed(
+        f"{current.title!r} was saved by {who} at {saved_at}, after the revision you started "
+        "from; "
+        f"it is now at revision {current.revision} (ETag {article_etag(current)}). "
+        "GET it again, apply your change to it, and send that ETag."
+    )
+
+
+class ArticleListView(ArticleView):
+    """Published articles, light (no body), 20 a page; filter by `tag` and `author`,
+    `search` as the site's search page does, and choose the `ordering`. Staff create
+    articles here: Authors their own drafts, Editors any article."""
+
+    permission_classes = [ArticlePermission]
 
     @extend_schema(
         operation_id="articles_list",
@@ -166,42 +248,106 @@ class ArticleListView(ApiView):
             last_modified=_newest(*(max(a.updated_at, a.published_at) for a in page.results)),
         )
 
+    @extend_schema(
+        operation_id="articles_create",
+        summary="Write an article (staff)",
+        request=serializers.ArticleCreateSerializer,
+        responses={201: serializers.ArticleDetailSerializer},
+        parameters=[schema.ETAG_HEADER],
+        examples=schema.ARTICLE_CREATE_EXAMPLES,
+    )
+    @honours_idempotency_key
+    def post(self, request):
+        data = self.parse(serializers.ArticleCreateSerializer, request.data)
+        article = services.article_create(by=request.user, **data)
+        response = self.render_article(article, status.HTTP_201_CREATED)
+        response["Location"] = serializers.api_url("article-detail", slug=article.slug)
+        return response
 
-class ArticleDetailView(ApiView):
+
+class ArticleDetailView(ArticleView):
     """One article with its sanitized body, counts, and (signed in) whether you liked or
     bookmarked it. Drafts and scheduled articles are 404, except to the staff who may
-    change them."""
+    change them, who get a strong ETag naming its revision: send it as `If-Match` to
+    change the article (required) or delete it."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [ArticlePermission]
 
-    @extend_schema(summary="One article", responses=serializers.ArticleDetailSerializer)
+    @extend_schema(
+        summary="One article",
+        responses=serializers.ArticleDetailSerializer,
+        parameters=[schema.ETAG_HEADER],
+    )
     def get(self, request, slug):
-        article = visible_article(request.user, slug)
-        likes = Like.objects.filter(article=article).aggregate(
-            count=Count("pk"), latest=Max("created_at")
-        )
-        comments = (
-            Comment.objects.visible_to(request.user)
-            .filter(article=article)
-            .aggregate(count=Count("pk"), latest=Max("created_at"), edited=Max("edited_at"))
-        )
-        article.like_count, article.comment_count = likes["count"], comments["count"]
-        article.viewer_liked = article.viewer_bookmarked = None
-        if request.user.is_authenticated:
-            marks = reader_marks(request.user, article.slug)
-            article.viewer_liked, article.viewer_bookmarked = marks.liked, marks.bookmarked
+        return self.render_article(visible_article(request.user, slug))
 
-        return self.render(
-            serializers.ArticleDetailSerializer,
-            article,
-            last_modified=_newest(
-                article.updated_at,
-                article.published_at,
-                likes["latest"],
-                comments["latest"],
-                comments["edited"],
-            ),
-        )
+    @extend_schema(
+        summary="Change an article (staff; If-Match required)",
+        request=serializers.ArticleUpdateSerializer,
+        responses=serializers.ArticleDetailSerializer,
+        parameters=[schema.IF_MATCH_REQUIRED, schema.ETAG_HEADER],
+        examples=schema.ARTICLE_UPDATE_EXAMPLES,
+    )
+    def patch(self, request, slug):
+        article = self.get_article(request, slug)
+        self.check_if_match(request, article, required=True)
+        data = self.parse(serializers.ArticleUpdateSerializer, request.data, partial=True)
+        try:
+            article = services.article_update(
+                article=article, by=request.user, based_on=article.revision, **data
+            )
+        except services.EditConflict as conflict:  # saved between the check and the save
+            raise stale(conflict.current) from conflict
+        return self.render_article(article)
+
+    @extend_schema(
+        summary="Delete an article (staff)",
+        parameters=[schema.IF_MATCH_PARAMETER],
+        responses={204: None},
+    )
+    def delete(self, request, slug):
+        article = self.get_article(request, slug)
+        self.check_if_match(request, article, required=False)
+        services.article_delete(article=article, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ArticlePublishView(ArticleView):
+    """Editors publish an article now, or schedule it with a `published_at` to come."""
+
+    permission_classes = [PublishPermission]
+
+    @extend_schema(
+        summary="Publish or schedule an article (Editors)",
+        request=serializers.ArticlePublishSerializer,
+        responses=serializers.ArticleDetailSerializer,
+        parameters=[schema.IF_MATCH_PARAMETER, schema.ETAG_HEADER],
+        examples=schema.ARTICLE_PUBLISH_EXAMPLES,
+    )
+    def post(self, request, slug):
+        article = self.get_article(request, slug)
+        self.check_if_match(request, article, required=False)
+        data = self.parse(serializers.ArticlePublishSerializer, request.data)
+        services.article_publish(article=article, at=data.get("published_at"))
+        return self.render_article(article)
+
+
+class ArticleUnpublishView(ArticleView):
+    """Editors take an article back to draft: gone from every public page at once."""
+
+    permission_classes = [PublishPermission]
+
+    @extend_schema(
+        summary="Unpublish an article (Editors)",
+        request=None,
+        responses=serializers.ArticleDetailSerializer,
+        parameters=[schema.IF_MATCH_PARAMETER, schema.ETAG_HEADER],
+    )
+    def post(self, request, slug):
+        article = self.get_article(request, slug)
+        self.check_if_match(request, article, required=False)
+        services.article_unpublish(article=article)
+        return self.render_article(article)
 
 
 # --- Comments --------------------------------------------------------------------------------

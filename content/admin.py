@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from content import services
 from content.markdown import render_markdown
 from content.models import (
+    PUBLICATION_FIELDS,
     Article,
     Bookmark,
     Comment,
@@ -31,6 +32,8 @@ from content.models import (
     Tag,
     User,
     can_change_any_article,
+    can_publish_articles,
+    owns_or_edits,
 )
 from content.revisions import (
     compare,
@@ -218,11 +221,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return article
 
     def _owns_or_edits(self, request, article):
-        return (
-            article is None
-            or can_change_any_article(request.user)
-            or article.author_id == request.user.pk
-        )
+        return article is None or owns_or_edits(request.user, article)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._owns_or_edits(request, obj)
@@ -234,14 +233,14 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self._owns_or_edits(request, obj)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("content.publish_article")
+        return can_publish_articles(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_change_any_article(request.user):
             fields.append("author")
         if not self.has_publish_permission(request):
-            fields += ["status", "published_at", "is_featured"]
+            fields += PUBLICATION_FIELDS
         return fields
 
     def get_changeform_initial_data(self, request):

@@ -76,14 +76,42 @@ def can_change_any_article(user):
     return user.is_active and user.is_staff and user.has_perm("content.change_any_article")
 
 
-def can_change_article(user, article):
-    """Staff who may change `article` in admin: Editors every one, Authors their own."""
+def can_publish_articles(user):
+    """Editors publish, schedule, unpublish and feature articles; Authors write drafts."""
+    return user.is_active and user.is_staff and user.has_perm("content.publish_article")
+
+
+# What only those who may publish set: the admin shows these read-only to the others, and
+# the API refuses them.
+PUBLICATION_FIELDS = ("status", "published_at", "is_featured")
+
+
+def owns_or_edits(user, article):
+    """Editors reach every article, Authors only their own: the admin's and the API's rule
+    on top of the model permission (change, delete, view) that each also checks."""
+    return can_change_any_article(user) or article.author_id == user.pk
+
+
+def _may(user, action, article):
     return (
         user.is_active
         and user.is_staff
-        and user.has_perm("content.change_article")
-        and (can_change_any_article(user) or article.author_id == user.pk)
+        and user.has_perm(f"content.{action}_article")
+        and owns_or_edits(user, article)
     )
+
+
+def can_add_articles(user):
+    return user.is_active and user.is_staff and user.has_perm("content.add_article")
+
+
+def can_change_article(user, article):
+    """Staff who may change `article`: Editors every one, Authors their own."""
+    return _may(user, "change", article)
+
+
+def can_delete_article(user, article):
+    return _may(user, "delete", article)
 
 
 def can_moderate_comments(user):
@@ -318,7 +346,11 @@ class Article(models.Model):
     # staff: the newsroom"): a table with real columns, written by a post_save receiver,
     # so shell and task saves are recorded too (bulk_create and update() are not). What
     # is derived from the body is not kept twice.
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["body_html", "reading_time"])
+    history = HistoricalRecords(
+        m2m_fields=[tags],
+        excluded_fields=["body_html", "reading_time"],
+        get_user=lambda instance, request, **kwargs: _saved_by(instance, request),
+    )
 
     class Meta:
         ordering = NEWEST_FIRST
@@ -457,6 +489,14 @@ class Article(models.Model):
     @property
     def description(self):
         return self.seo_description or self.summary
+
+
+def _saved_by(article, request):
+    """Who saved `article`, for its revision: the `saved_by` a service names (the API, a
+    task: requests or none), else the signed-in user of the request (the admin)."""
+    if (by := getattr(article, "saved_by", None)) is not None:
+        return by
+    return request.user if request is not None else None
 
 
 class ArticleRedirect(models.Model):

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from content.models import (
     IDEMPOTENCY_KEY_LIFETIME,
+    PUBLICATION_FIELDS,
     Article,
     ArticleAutosave,
     ArticlePresence,
@@ -27,8 +28,12 @@ from content.models import (
     Like,
     Tag,
     User,
+    can_add_articles,
+    can_change_any_article,
     can_change_article,
+    can_delete_article,
     can_moderate_comments,
+    can_publish_articles,
 )
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
@@ -204,11 +209,62 @@ def article_save(*, article: Article, based_on: int, **save_options) -> Article:
     return article
 
 
+def _set_article_fields(article: Article, *, by: User, fields: dict) -> None:
+    """Set `fields` on `article` as `by` may, as the admin's form lets them: only Editors
+    change the author, only those who may publish change the publication fields. A field
+    sent with the value it has is no change, so a client may send back what it read."""
+    for name, value in fields.items():
+        if getattr(article, name) == value:
+            continue
+        if name == "author" and not can_change_any_article(by):
+            raise PermissionDenied("Only editors choose an article's author.")
+        if name in PUBLICATION_FIELDS and not can_publish_articles(by):
+            raise PermissionDenied("Only editors publish, schedule or feature articles.")
+        setattr(article, name, value)
+    # Lengths, the slug's form and that it is free (the tags are set after the save).
+    article.full_clean(exclude=["tags"])
+    article.saved_by = by  # for its revision (content.models._saved_by)
+
+
+def article_create(*, by: User, tags: list[Tag] | None = None, **fields) -> Article:
+    """A new article by `by`, with its tags. Authors write their own drafts; Editors may
+    name another author and publish, schedule or feature it at once. The slug is made
+    from the title when none is given."""
+    if not can_add_articles(by):
+        raise PermissionDenied("Only the newsroom writes articles.")
+    article = Article(author=by)
+    _set_article_fields(article, by=by, fields=fields)
+    with transaction.atomic():
+        article.save()
+        article.tags.set(tags or [])
+    return article
+
+
+def article_update(
+    *, article: Article, by: User, based_on: int, tags: list[Tag] | None = None, **fields
+) -> Article:
+    """Change `article` as `by` may (the admin's rules), from revision `based_on`: a save
+    since then raises EditConflict and nothing is stored, tags included."""
+    if not can_change_article(by, article):
+        raise PermissionDenied("You cannot change this article.")
+    _set_article_fields(article, by=by, fields=fields)
+    with transaction.atomic():
+        article_save(article=article, based_on=based_on)
+        if tags is not None:
+            article.tags.set(tags)
+    return article
+
+
+def article_delete(*, article: Article, by: User) -> None:
+    if not can_delete_article(by, article):
+        raise PermissionDenied("You cannot delete this article.")
+    article.delete()
+
+
 # Restored from a revision: its content. The address and the author stay as they are
 # (an old slug may belong to another article by now); the publication fields only for
 # those who may publish, as in the admin's form.
 RESTORED_CONTENT = ["title", "summary", "body", "cover_image", "cover_alt", "seo_description"]
-RESTORED_PUBLICATION = ["status", "published_at", "is_featured"]
 
 
 def article_restore(*, article: Article, record, by: User) -> Article:
@@ -216,8 +272,9 @@ def article_restore(*, article: Article, record, by: User) -> Article:
     revision, through article_save from the current one: a save that raced it wins, and
     this one raises EditConflict."""
     fields = RESTORED_CONTENT
-    if by.has_perm("content.publish_article"):
-        fields = [*fields, *RESTORED_PUBLICATION]
+    if can_publish_articles(by):
+        fields = [*fields, *PUBLICATION_FIELDS]
+    article.saved_by = by
     # The image's size first: the image field reads the file only when it has none.
     article.cover_width, article.cover_height = record.cover_width, record.cover_height
     for name in fields:
@@ -301,8 +358,10 @@ def presence_leave(*, article: Article, user: User) -> None:
 
 
 def article_publish(*, article: Article, at: datetime | None = None) -> Article:
-    """Publish now, or schedule for `at`. A published article keeps its original date
-    unless `at` is given."""
+    """Publish now, or schedule for `at`, which must be to come. A published article
+    keeps its original date unless `at` is given."""
+    if at is not None and at <= timezone.now():
+        raise ValidationError({"published_at": "A scheduled time must be in the future."})
     article.status = Article.Status.PUBLISHED
     if at is not None:
         article.published_at = at

@@ -500,9 +500,10 @@ SPECTACULAR_SETTINGS = {
 
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_CREDENTIALS = True
-# Creating endpoints take an Idempotency-Key and mark a repeated answer (api/idempotency.py).
-CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key")
-CORS_EXPOSE_HEADERS = ["Idempotent-Replayed"]
+# Creating endpoints take an Idempotency-Key and mark a repeated answer (api/idempotency.py);
+# staff change an article with If-Match, from the ETag of its last answer.
+CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key", "if-match")
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "ETag", "Location"]
 
 # --- Internationalisation ----------------------------------------------------
 

@@ -34,7 +34,7 @@ def test_any_unknown_address_under_api_is_a_json_404(api, method, path):
 
 
 def test_a_method_an_endpoint_lacks_is_a_405(api):
-    response = api.post(reverse("api:article-list"), {})
+    response = api.post(reverse("api:tag-list"), {})
 
     assert_error(response, 405, "method_not_allowed")
     assert response.json()["message"] == 'Method "POST" not allowed.'

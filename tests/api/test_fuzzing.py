@@ -56,7 +56,14 @@ def content():
         LikeFactory(article=article, user=reader)
         if n % 2:
             BookmarkFactory(article=article, user=reader)
-    return {"reader": reader, "editor": StaffFactory(username="editor", role="Editors")}
+    newsroom_author = StaffFactory(username="author", role="Authors")
+    ArticleFactory(draft=True, author=newsroom_author, tags=tags[:1])
+    ArticleFactory(author=newsroom_author, tags=tags[2:])
+    return {
+        "reader": reader,
+        "author": newsroom_author,
+        "editor": StaffFactory(username="editor", role="Editors"),
+    }
 
 
 @pytest.fixture
@@ -108,9 +115,21 @@ def session_options(user):
     ]
 
 
+def staff_article_options(user):
+    """An Author with a JWT on the article endpoints only, where the role tells them
+    apart (their own drafts, no publishing): the rest is fuzzed by the other runs, and
+    the staff operations' few examples (schemathesis.toml) keep this one to seconds."""
+    return [
+        *jwt_options(user),
+        "--include-path-regex",
+        "^/api/v1/articles/(\\{slug\\}/((un)?publish/)?)?$",
+    ]
+
+
 IDENTITIES = {
     "anonymous": lambda content: [],
     "reader with a JWT": lambda content: jwt_options(content["reader"]),
+    "author with a JWT": lambda content: staff_article_options(content["author"]),
     "editor with a session": lambda content: session_options(content["editor"]),
 }
 

@@ -45,6 +45,11 @@ CONTENT_OPERATIONS = {
     ("/api/v1/me/bookmarks/", "get"),
     ("/api/v1/articles/{slug}/revisions/", "get"),
     ("/api/v1/articles/{slug}/revisions/{id}/restore/", "post"),
+    ("/api/v1/articles/", "post"),
+    ("/api/v1/articles/{slug}/", "patch"),
+    ("/api/v1/articles/{slug}/", "delete"),
+    ("/api/v1/articles/{slug}/publish/", "post"),
+    ("/api/v1/articles/{slug}/unpublish/", "post"),
 }
 # The admin change form's editing aids (api/newsroom.py): staff only.
 STAFF_OPERATIONS = {
@@ -168,6 +173,7 @@ def test_creating_endpoints_document_the_idempotency_key_and_its_422(schema):
         == {
             ("/api/v1/articles/{slug}/comments/", "post"),
             ("/api/v1/articles/{slug}/revisions/{id}/restore/", "post"),
+            ("/api/v1/articles/", "post"),
         }
     )
     key = header(schema["paths"]["/api/v1/articles/{slug}/comments/"]["post"])
@@ -225,3 +231,28 @@ def test_the_browsable_api_works_for_staff_signed_in_through_the_admin(client, e
     assert editor.public_name in html
     assert 'id="post-generic-content-form"' in html  # the form to post a comment
     assert '"csrfToken"' in html
+
+
+def test_changing_an_article_documents_if_match_its_412_and_428_with_examples(schema):
+    for path, method, operation in operations(schema):
+        if_match = [p for p in operation.get("parameters", []) if p["name"] == "If-Match"]
+        responses = operation["responses"]
+        assert ("412" in responses) == bool(if_match), (path, method)
+        is_patch = (path, method) == ("/api/v1/articles/{slug}/", "patch")
+        assert ("428" in responses) == is_patch, (path, method)
+    patch = schema["paths"]["/api/v1/articles/{slug}/"]["patch"]
+    assert next(p for p in patch["parameters"] if p["name"] == "If-Match")["required"] is True
+    for status in ("400", "412", "428"):
+        example = patch["responses"][status]["content"]["application/json"]["examples"]
+        assert example["Example"]["value"]["status"] == int(status)
+    assert patch["requestBody"]["required"] is True
+    assert patch["requestBody"]["content"]["application/json"]["examples"]
+    assert "ETag" in patch["responses"]["200"]["headers"]
+    create = schema["paths"]["/api/v1/articles/"]["post"]
+    assert set(create["responses"]) >= {"201", "400", "401", "403", "422"}
+    assert len(create["requestBody"]["content"]["application/json"]["examples"]) == 2
+    assert set(schema["components"]["schemas"]["ArticleCreateRequest"]["required"]) == {
+        "title",
+        "summary",
+        "body",
+    }

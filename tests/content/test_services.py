@@ -268,3 +268,46 @@ def test_a_save_from_an_older_revision_is_refused_and_stores_nothing(article):
     stored = Article.objects.get(pk=article.pk)
     assert (stored.title, stored.revision) == ("Their title", 2)
     assert stored.body != "My body"
+
+
+def test_an_authors_new_article_is_their_own_draft(author, editor):
+    article = services.article_create(by=author, title="Tide", summary="S.", body="B.")
+    assert (article.author, article.status, article.slug) == (author, "draft", "tide")
+
+    with pytest.raises(PermissionDenied):
+        services.article_create(by=author, author=editor, title="T", summary="S.", body="B.")
+    with pytest.raises(PermissionDenied):
+        services.article_create(by=author, status="published", title="T", summary="S.", body="B.")
+    assert Article.objects.count() == 1
+
+
+def test_readers_write_no_articles(reader):
+    with pytest.raises(PermissionDenied):
+        services.article_create(by=reader, title="T", summary="S.", body="B.")
+
+
+def test_an_author_changes_their_article_but_not_its_publication(author, other_author):
+    article = ArticleFactory(author=author)
+    services.article_update(article=article, by=author, based_on=article.revision, title="New")
+    with pytest.raises(PermissionDenied):
+        services.article_update(
+            article=article, by=author, based_on=article.revision, is_featured=True
+        )
+    with pytest.raises(PermissionDenied):
+        services.article_update(article=article, by=other_author, based_on=1, title="Mine")
+    with pytest.raises(PermissionDenied):
+        services.article_delete(article=article, by=other_author)
+    stored = Article.objects.get()
+    assert (stored.title, stored.is_featured) == ("New", False)
+
+
+def test_a_taken_slug_is_a_validation_error_on_the_field(editor):
+    ArticleFactory(slug="taken")
+    with pytest.raises(ValidationError) as refused:
+        services.article_create(by=editor, slug="taken", title="T", summary="S.", body="B.")
+    assert set(refused.value.message_dict) == {"slug"}
+
+
+def test_scheduling_for_a_time_gone_is_refused(article):
+    with pytest.raises(ValidationError):
+        services.article_publish(article=article, at=timezone.now() - timedelta(minutes=1))
