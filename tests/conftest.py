@@ -69,7 +69,7 @@ def pytest_collection_modifyitems(config, items):
 
 def _differs_by_database_or_cache(item):
     fixtures = set(getattr(item, "fixturenames", ()))
-    if "page" in fixtures:
+    if "page" in fixtures or item.get_closest_marker("same_on_every_backend"):
         return False
     return bool(item.get_closest_marker("django_db")) or bool(
         fixtures & {"db", "transactional_db", "live_server", "client", "rf"}

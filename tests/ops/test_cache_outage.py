@@ -26,7 +26,7 @@ from tests.ops.conftest import (
 )
 
 BEFORE_SECONDS = 2
-CUT_SECONDS = 10
+CUT_SECONDS = 5
 AFTER_SECONDS = 3
 # How soon a worker uses Redis again once it answers (project/cache.py's RETRY_SECONDS,
 # plus a busy machine's margin).

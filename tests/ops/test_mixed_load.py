@@ -13,7 +13,7 @@ from bench import mixed, server, wrk
 from tests.ops.conftest import PASSWORD, in_site_shell
 
 SATURATION_CONNECTIONS = 16
-SECONDS = 10
+SECONDS = 6
 READERS = 8
 
 
