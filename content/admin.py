@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
 from content import services
@@ -400,7 +399,7 @@ class ArticleAdmin(admin.ModelAdmin):
             format_html_join(
                 ", ",
                 "<code>{}</code> (until {})",
-                ((r.old_slug, localize(localtime(r.created_at))) for r in redirects),
+                ((r.old_slug, localize(timezone.localtime(r.created_at))) for r in redirects),
             )
             or "—"
         )
