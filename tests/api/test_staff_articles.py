@@ -315,3 +315,19 @@ def test_jwt_works_as_well_as_the_session_with_csrf(author):
     )
     assert with_token.status_code == 200
     assert Article.objects.get().summary == "By session."
+
+
+def test_every_write_through_the_api_records_who_made_it_in_the_revisions(author, editor):
+    as_author = {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(author)}"}
+    as_editor = {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(editor)}"}
+    client = JsonClient()
+    created = client.post(ARTICLES, NEW, **as_author)
+    article = Article.objects.get()
+    client.patch(created["Location"], {"summary": "Edited."}, HTTP_IF_MATCH="*", **as_editor)
+    client.post(reverse("api:article-publish", args=[article.slug]), {}, **as_editor)
+
+    records = article.history.order_by("history_id")
+    saved_by = [(record.revision, record.history_user) for record in records]
+    assert saved_by[0] == (1, author)
+    assert {user for revision, user in saved_by if revision > 1} == {editor}
+    assert Article.objects.get().is_published
