@@ -5,6 +5,7 @@ live here. A refused write raises `PermissionDenied` or `ValidationError` and
 changes nothing.
 """
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from content.models import (
@@ -226,6 +227,18 @@ def _set_article_fields(article: Article, *, by: User, fields: dict) -> None:
     article.saved_by = by  # for its revision (content.models._saved_by)
 
 
+@contextlib.contextmanager
+def _slug_taken_meanwhile(article: Article):
+    """The slug was free when checked (full_clean) but another article took it before
+    this save: the same field error as the check's, not a server error."""
+    try:
+        yield
+    except IntegrityError:
+        if not Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
+            raise
+        raise ValidationError({"slug": "Another article took this address just now."}) from None
+
+
 def article_create(*, by: User, tags: list[Tag] | None = None, **fields) -> Article:
     """A new article by `by`, with its tags. Authors write their own drafts; Editors may
     name another author and publish, schedule or feature it at once. The slug is made
@@ -234,7 +247,7 @@ def article_create(*, by: User, tags: list[Tag] | None = None, **fields) -> Arti
         raise PermissionDenied("Only the newsroom writes articles.")
     article = Article(author=by)
     _set_article_fields(article, by=by, fields=fields)
-    with transaction.atomic():
+    with _slug_taken_meanwhile(article), transaction.atomic():
         article.save()
         article.tags.set(tags or [])
     return article
@@ -248,7 +261,7 @@ def article_update(
     if not can_change_article(by, article):
         raise PermissionDenied("You cannot change this article.")
     _set_article_fields(article, by=by, fields=fields)
-    with transaction.atomic():
+    with _slug_taken_meanwhile(article), transaction.atomic():
         article_save(article=article, based_on=based_on)
         if tags is not None:
             article.tags.set(tags)

@@ -311,3 +311,15 @@ def test_a_taken_slug_is_a_validation_error_on_the_field(editor):
 def test_scheduling_for_a_time_gone_is_refused(article):
     with pytest.raises(ValidationError):
         services.article_publish(article=article, at=timezone.now() - timedelta(minutes=1))
+
+
+def test_a_slug_taken_between_the_check_and_the_save_is_a_field_error(editor, monkeypatch):
+    ArticleFactory(slug="night-ferry")
+    # The check saw the slug free: another article took it before this save.
+    monkeypatch.setattr(Article, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as refused:
+        services.article_create(
+            by=editor, title="Night ferry", slug="night-ferry", summary="S", body="B"
+        )
+    assert "slug" in refused.value.message_dict
+    assert Article.objects.filter(slug="night-ferry").count() == 1
