@@ -6,7 +6,6 @@ form open. Staff only; none of them changes an article.
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
@@ -14,7 +13,7 @@ from api import serializers
 from api.views import ApiView
 from content import services
 from content.markdown import render_markdown
-from content.models import Article, ArticleAutosave, can_change_article
+from content.models import ArticleAutosave, changeable_article
 
 
 class PreviewView(ApiView):
@@ -52,12 +51,7 @@ class EditedArticleView(ApiView):
     permission_classes = [IsAdminUser]
 
     def get_article(self, request, slug):
-        article = get_object_or_404(
-            Article.objects.only("pk", "slug", "author_id", "updated_at"), slug=slug
-        )
-        if not can_change_article(request.user, article):
-            raise NotFound()
-        return article
+        return changeable_article(request.user, slug)
 
 
 class AutosaveView(EditedArticleView):

@@ -14,7 +14,7 @@ from api.idempotency import honours_idempotency_key
 from api.serializers import api_url
 from api.views import ApiView
 from content import services
-from content.models import Article
+from content.models import changeable_article
 from content.revisions import COMPARED, revisions_of, with_changed_fields
 
 
@@ -58,10 +58,6 @@ REVISION_EXAMPLE = {
     "changed_fields": ["title", "body", "tags"],
     "reason": None,
 }
-
-
-def changeable_article(user, slug):
-    return get_object_or_404(Article.objects.changeable_by(user), slug=slug)
 
 
 class ArticleRevisionListView(ApiView):

@@ -224,6 +224,15 @@ def visible_article(user, slug):
     raise ArticleMoved(current)
 
 
+def changeable_article(user, slug):
+    """The article at `slug` if `user` may change it (Editors: any; Authors: their own),
+    else 404, as the admin answers another author's article: for the staff API."""
+    try:
+        return Article.objects.changeable_by(user).get(slug=slug)
+    except Article.DoesNotExist:
+        raise Http404("No article of yours at this address.") from None
+
+
 def published_q(prefix="", *, until=None):
     """The publication rule as a Q object; `prefix` applies it through a relation
     (`published_q("article__")` filters comments by their article). `until` narrows it
