@@ -36,6 +36,12 @@ class User(AbstractUser):
 
     display_name = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="Plain text shown on the author page.")
+    # The reader's e-mail notifications (their account page, the API, an e-mail's
+    # unsubscribe link): each kind on until turned off.
+    email_on_reply = models.BooleanField("e-mail me replies to my comments", default=True)
+    email_on_article_comment = models.BooleanField(
+        "e-mail me comments on my articles", default=True
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -598,6 +604,11 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
     )
+    # A reply names its thread's root: one level of nesting, an answer to a reply joins
+    # the root's thread. Deleting the root makes its replies comments of their own.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
     # TextField's max_length only reaches forms; the validator holds for every write.
     body = models.TextField(
         max_length=COMMENT_MAX_LENGTH, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)]
@@ -605,6 +616,9 @@ class Comment(models.Model):
     is_hidden = models.BooleanField(
         "hidden", default=False, help_text="Hidden comments are shown to moderators only."
     )
+    # Held by the site (reports from enough readers, links from a new account): hidden
+    # until a moderator decides, which clears it.
+    awaiting_moderation = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -621,6 +635,74 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+
+class CommentReport(models.Model):
+    """A reader's report of a comment: one per reader and comment. Open until a
+    moderator resolves it; the comment's author never learns who reported."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or harassing"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    class Resolution(models.TextChoices):
+        OPEN = "", "Open"
+        KEPT = "kept", "Kept"
+        HIDDEN = "hidden", "Hidden"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolution = models.CharField(
+        max_length=10, choices=Resolution.choices, default=Resolution.OPEN, blank=True
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="one_report_per_reader_and_comment"
+            )
+        ]
+        indexes = [models.Index(fields=["comment", "resolution"], name="report_open")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class Notification(models.Model):
+    """An e-mail a reader is owed about a comment, until it is sent. Rows waiting for
+    the same reader go out together as one e-mail."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "A reply to your comment"
+        ARTICLE_COMMENT = "article_comment", "A comment on your article"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "sent_at"], name="notification_pending")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}"
 
 
 class ReaderMark(models.Model):

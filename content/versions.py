@@ -38,7 +38,9 @@ SITE = "site"
 VIEW_CACHE_TIMEOUT = 600
 
 # Saves that change nothing public: signing in stamps `last_login`.
-PRIVATE_USER_FIELDS = frozenset({"last_login", "password"})
+PRIVATE_USER_FIELDS = frozenset(
+    {"last_login", "password", "email_on_reply", "email_on_article_comment"}
+)
 
 
 def article_scope(slug):

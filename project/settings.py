@@ -105,6 +105,10 @@ INSTALLED_APPS = [
     "demo",
     "pages",
     "api",
+    # After content, whose `db_worker` (the library's, with a heartbeat) takes its place.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -265,7 +269,19 @@ else:
             "for example smtp+tls://user:password@smtp.example.com:587"
         )
     _email = env.email_url("EMAIL_URL")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# Every e-mail the site sends (allauth's included) is a task: the request that causes it
+# only enqueues it once its transaction commits, and a worker delivers it through
+# EMAIL_URL's backend, retrying a mail server that is down (project/mail.py).
+EMAIL_BACKEND = "project.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
+# Seconds for each step of a delivery (connect, each reply), so a stalled mail server
+# holds a worker for a bounded time, never a request.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Seconds to wait before each new attempt of a failed delivery; after the last, the
+# failure stays in the task list for staff (admin: Tasks).
+EMAIL_RETRY_DELAYS = env.list(
+    "EMAIL_RETRY_DELAYS", cast=float, default=[10, 60, 300, 1800, 7200, 21600]
+)
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -274,6 +290,26 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Gazette <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Tasks -------------------------------------------------------------------
+
+# django-tasks (Django's tasks API, backported). `database` (the default, also with
+# Redis): a table of the site's own database, so a task is stored in the same
+# transaction as the write that causes it, and `python manage.py db_worker` runs it.
+# `rq`: Redis queues through django-tasks-rq, run by `python manage.py rqworker
+# --with-scheduler`. `immediate`: run in the request (no worker; tests, scripts).
+TASK_BACKEND = env.str("TASK_BACKEND", default="database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASK_BACKEND]
+    }
+}
+if TASK_BACKEND == "rq":
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
 # --- Passwords ---------------------------------------------------------------
 

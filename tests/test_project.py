@@ -51,7 +51,8 @@ def test_production_settings_start_with_a_strong_key_and_an_email_url():
 def test_development_needs_no_environment_at_all():
     result = settings_in_subprocess(
         {"DJANGO_DEBUG": "on"},
-        "[settings.DEBUG, settings.EMAIL_BACKEND, settings.DATABASES['default']['ENGINE'], "
+        "[settings.DEBUG, settings.EMAIL_DELIVERY_BACKEND, "
+        "settings.DATABASES['default']['ENGINE'], "
         "settings.CACHES['default']['BACKEND'], settings.SITE_URL]",
     )
     assert result.returncode == 0, result.stderr
