@@ -134,7 +134,7 @@ async function post(event, form) {
 function click(event) {
   const hook = event.target.closest("[data-field], [data-new-comments] button");
   const comment = hook?.closest(".comment");
-  const replyForm = hook?.closest("[data-comment-reply]");
+  const replyForm = hook?.closest("form[data-comment-reply]");
   // Signed out, "Reply" goes to the reply page, which says how to sign in.
   const reply = canReply() ? openReply : null;
   const action = replyForm
@@ -151,7 +151,7 @@ function click(event) {
 // the open form at that one (the server attaches the answer to the root all the same).
 function openReply(comment) {
   const thread = comment.closest("[data-thread]");
-  let form = thread.querySelector(":scope > [data-comment-reply]");
+  let form = thread.querySelector(":scope > form[data-comment-reply]");
   if (!form) {
     form = thread.appendChild(clone("comment-reply"));
     form.dataset.key = newKey();
