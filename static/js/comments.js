@@ -47,7 +47,8 @@ function restoreDraft() {
   if (field && !field.value) field.value = sessionStorage.getItem(draftKey()) || "";
 }
 
-// Signed in (the comment form is there), or the article takes comments at all.
+// Whether the reader is signed in (the comment form is shown), and whether the article
+// takes comments at all (the form or the sign-in link is).
 const canReply = () => Boolean(section.querySelector("[data-comment-form]"));
 const takesComments = () => Boolean(section.querySelector('[data-auth-region="comment-form"]'));
 
