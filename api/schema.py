@@ -217,6 +217,32 @@ ARTICLE_PUBLISH_EXAMPLES = [
         },
     ),
 ]
+COMMENT_CREATE_EXAMPLES = [
+    OpenApiExample("A comment", request_only=True, value={"body": "Worth the wait."}),
+    OpenApiExample(
+        "A reply", request_only=True, value={"body": "It was, every minute.", "parent": 41}
+    ),
+    OpenApiExample(
+        "The reply",
+        response_only=True,
+        status_codes=["201"],
+        value={
+            "id": 42,
+            "article": "night-ferry",
+            "author": {"username": "grace", "name": "Grace"},
+            "parent": 41,
+            "body": "It was, every minute.",
+            "is_hidden": False,
+            "created_at": "2026-12-04T20:15:00Z",
+            "edited_at": None,
+            "editable_until": "2026-12-04T20:30:00Z",
+            "can_edit": True,
+            "can_delete": True,
+            "url": "https://gazette.example/articles/night-ferry/#comment-42",
+            "api_url": "https://gazette.example/api/v1/comments/42/",
+        },
+    ),
+]
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
     str,

@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from content import services
-from content.models import COMMENT_MAX_LENGTH, EDITED_TEXT_MAX_LENGTH, Article, Tag, User
+from content.models import COMMENT_MAX_LENGTH, EDITED_TEXT_MAX_LENGTH, Article, Comment, Tag, User
 from content.services import COMMENT_EDIT_WINDOW
 from content.site import absolute_url
 
@@ -406,6 +406,12 @@ class CommentSerializer(ViewerMixin, serializers.Serializer):
     id = serializers.IntegerField()
     article = serializers.SlugField(source="article.slug", help_text="The article's slug.")
     author = CommenterSerializer()
+    parent = serializers.IntegerField(
+        source="parent_id",
+        allow_null=True,
+        help_text="The thread's root comment this one replies to; null for a root. A "
+        "parent missing from the list is hidden: show its replies under a placeholder.",
+    )
     body = serializers.CharField(help_text="Plain text: show it as text, never as HTML.")
     is_hidden = serializers.BooleanField(help_text="Only moderators ever see hidden comments.")
     created_at = serializers.DateTimeField()
@@ -457,6 +463,15 @@ class CommentListQuerySerializer(serializers.Serializer):
 
 class CommentCreateSerializer(serializers.Serializer):
     body = StrictCharField(max_length=COMMENT_MAX_LENGTH, help_text="Plain text.")
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Comment.objects.only("article_id", "parent_id", "is_hidden"),
+        pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": services.REPLY_REFUSED},
+        help_text="To reply: the id of a comment on this article. An answer to a reply "
+        "joins its thread: its `parent` is the thread's root.",
+    )
 
 
 class CommentUpdateSerializer(serializers.Serializer):

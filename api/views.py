@@ -354,8 +354,8 @@ class ArticleUnpublishView(ArticleView):
 
 
 class ArticleCommentsView(ApiView):
-    """The comments on an article, oldest first (`after` for only the new ones); signed-in
-    readers post new ones."""
+    """The comments on an article, replies included, oldest first (`after` for only the new
+    ones); signed-in readers post new ones and replies (`parent`)."""
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
@@ -385,15 +385,18 @@ class ArticleCommentsView(ApiView):
         )
 
     @extend_schema(
-        summary="Post a comment",
+        summary="Post a comment or a reply",
         request=serializers.CommentCreateSerializer,
         responses={201: serializers.CommentSerializer},
+        examples=schema.COMMENT_CREATE_EXAMPLES,
     )
     @honours_idempotency_key
     def post(self, request, slug):
         article = visible_article(request.user, slug)
         data = self.parse(serializers.CommentCreateSerializer, request.data)
-        comment = services.comment_create(article=article, author=request.user, body=data["body"])
+        comment = services.comment_create(
+            article=article, author=request.user, body=data["body"], parent=data.get("parent")
+        )
         response = self.render(serializers.CommentSerializer, comment, status.HTTP_201_CREATED)
         response["Location"] = serializers.api_url("comment-detail", pk=comment.pk)
         return response

@@ -45,19 +45,38 @@ COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 def _validated(comment: Comment) -> Comment:
     comment.body = comment.body.strip()
-    comment.full_clean(exclude=["article", "author"])
+    # comment_create checks the parent from the loaded object: no query here.
+    comment.full_clean(exclude=["article", "author", "parent"])
     return comment
 
 
-def comment_create(*, article: Article, author: User, body: str) -> Comment:
-    """Post a comment. Only published articles take comments."""
+REPLY_REFUSED = "Reply to a comment shown on this article."
+
+
+def comment_create(
+    *, article: Article, author: User, body: str, parent: Comment | None = None
+) -> Comment:
+    """Post a comment, or a reply to `parent`. Only published articles take comments.
+
+    One level of nesting: an answer to a reply joins its thread's root. The parent must
+    be a comment every reader sees on this article (not hidden): the same refusal for
+    any other, so it tells nothing about comments the author cannot see."""
     if not author.is_authenticated or not author.is_active:
         raise PermissionDenied("Sign in to comment.")
     if not article.is_published:
         raise PermissionDenied("This article does not take comments.")
-    comment = _validated(Comment(article=article, author=author, body=body))
+    if parent is not None and not can_reply_to(parent, article):
+        raise ValidationError({"parent": REPLY_REFUSED})
+    root_id = parent and (parent.parent_id or parent.pk)
+    comment = _validated(Comment(article=article, author=author, body=body, parent_id=root_id))
     comment.save()
     return comment
+
+
+def can_reply_to(parent: Comment, article: Article) -> bool:
+    """Replies go to comments every reader sees: not hidden, on this published article.
+    (A visible reply in the thread of a hidden root may still be answered.)"""
+    return parent.article_id == article.pk and article.is_published and not parent.is_hidden
 
 
 def can_edit_comment(user: User, comment: Comment, *, now: datetime | None = None) -> bool:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/", views.comment_create, name="comment-create"),
     path("articles/<slug:slug>/like/", views.like, name="like"),
     path("articles/<slug:slug>/bookmark/", views.bookmark, name="bookmark"),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     path("tags/<slug:slug>/", cached_for_visitors(views.tag_detail), name="tag-detail"),

@@ -7,6 +7,7 @@ every write goes through content/services.py.
 import functools
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -335,11 +336,13 @@ def _render_article(request, slug, comment_form=None, status=200):
         meta, crumbs = versions.cached(
             request, f"article-meta:{article.pk}", lambda: _article_meta(article)
         )
+        comments, threads = _comments(reader, article)
         return {
             "meta": meta,
             "crumbs": crumbs,
             "article": article,
-            "comments": _comments(reader, article),
+            "comments": comments,
+            "threads": threads,
             "like_count": Like.objects.filter(article=article).count(),
             "neighbours": _neighbours(article),
             "comment_form": comment_form or NewCommentForm(),
@@ -383,13 +386,34 @@ def _article_meta(article):
     return meta, crumbs
 
 
+@dataclass
+class Thread:
+    """A root comment with its replies, oldest first. `root` is None when the reader
+    may not see it (hidden): its replies stay readable under a placeholder."""
+
+    root_id: int
+    root: Comment | None = None
+    replies: list[Comment] = field(default_factory=list)
+
+
 def _comments(reader, article):
-    thread = list(Comment.objects.visible_to(reader).thread(article))
-    for comment in thread:
+    """(the comments the reader sees, the same grouped in threads): one query."""
+    comments = list(Comment.objects.visible_to(reader).thread(article))
+    threads = {}
+    for comment in comments:
         # What the reader may do with each comment decides which links it shows.
         comment.viewer_can_edit = services.can_edit_comment(reader, comment)
         comment.viewer_can_delete = services.can_delete_comment(reader, comment)
-    return thread
+        comment.viewer_can_reply = services.can_reply_to(comment, article)
+        # A reply names its root (comment_create); a hidden root's thread takes the
+        # place of its first visible reply.
+        root_id = comment.parent_id or comment.pk
+        thread = threads.setdefault(root_id, Thread(root_id))
+        if comment.parent_id:
+            thread.replies.append(comment)
+        else:
+            thread.root = comment
+    return comments, list(threads.values())
 
 
 def _neighbours(article):
@@ -428,17 +452,75 @@ def comment_create(request, slug):
         form.add_error(None, error)
         return _render_article(request, slug, form, status=400)
     except services.IdempotencyKeyReused:
-        # The form was sent before with other text (back, edit, send): that post stands,
-        # and this text waits, with a new token, for the reader to send it as a new one.
-        form = NewCommentForm({"body": body, "idempotency_key": new_idempotency_key()})
-        form.is_valid()
-        form.add_error(
-            None,
-            "This form was sent before with other text, which is posted. "
-            "Post again to add this text as a new comment.",
-        )
-        return _render_article(request, slug, form, status=422)
+        return _render_article(request, slug, _form_sent_before(body), status=422)
     return redirect(address)
+
+
+def _form_sent_before(body):
+    """The form was sent before with other text (back, edit, send): that post stands,
+    and this text waits, with a new token, for the reader to send it as a new one."""
+    form = NewCommentForm({"body": body, "idempotency_key": new_idempotency_key()})
+    form.is_valid()
+    form.add_error(
+        None,
+        "This form was sent before with other text, which is posted. "
+        "Post again to add this text as a new comment.",
+    )
+    return form
+
+
+@require_http_methods(["GET", "POST"])
+def comment_reply(request, pk):
+    """The plain-form reply to a comment the reader sees: a page with the form (or, for
+    visitors, the way to sign in), then back to the new reply on the article's page."""
+    parent = get_object_or_404(
+        Comment.objects.visible_to(request.user).select_related("article", "author"), pk=pk
+    )
+    if request.method == "GET":
+        return _reply_page(request, parent, NewCommentForm())
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    form = NewCommentForm(request.POST)
+    if not form.is_valid():
+        return _reply_page(request, parent, form, status=400)
+    body = form.cleaned_data["body"]
+
+    def write():
+        reply = services.comment_create(
+            article=parent.article, author=request.user, body=body, parent=parent
+        )
+        return reply.get_absolute_url()
+
+    try:
+        address, _ = services.idempotent(
+            user=request.user,
+            key=form.cleaned_data["idempotency_key"] or None,
+            request=[request.method, request.path, body],
+            write=write,
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages)  # `parent` is no field of the form
+        return _reply_page(request, parent, form, status=400)
+    except services.IdempotencyKeyReused:
+        return _reply_page(request, parent, _form_sent_before(body), status=422)
+    return redirect(address)
+
+
+def _reply_page(request, parent, form, status=200):
+    meta = seo.PageMeta(
+        title="Reply to a comment",
+        description=f"On “{parent.article.title}”.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {
+        "meta": meta,
+        "parent": parent,
+        "article": parent.article,
+        "form": form,
+        "comment_max_length": COMMENT_MAX_LENGTH,
+    }
+    return render(request, "pages/comment_reply.html", context, status=status)
 
 
 def _own_comment(request, pk, may):

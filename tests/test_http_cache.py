@@ -146,6 +146,34 @@ def test_comments_and_likes_show_on_their_article_at_once(client, site, public_u
     )
 
 
+def test_replies_and_hiding_or_deleting_their_root_show_on_their_article_at_once(
+    client, site, public_urls
+):
+    article, urls = site["article"], public_urls
+    moderator = StaffFactory(role="Editors")
+    on_the_article = [urls[2], urls[12], urls[13]]  # page, API detail, API comments
+    root = CommentFactory(article=article)
+
+    def reply():
+        services.comment_create(article=article, author=UserFactory(), body="Yes.", parent=root)
+
+    assert_cache_shows_the_change(client, urls, reply, must_change=on_the_article)
+    assert_cache_shows_the_change(
+        client,
+        urls,
+        lambda: services.comment_set_hidden(comment=root, by=moderator, hidden=True),
+        must_change=on_the_article,
+    )
+    # The placeholder goes and the reply stands alone; the count stays.
+    assert_cache_shows_the_change(
+        client,
+        urls,
+        lambda: services.comment_delete(comment=root, by=moderator),
+        must_change=[urls[2], urls[13]],
+        may_change=[*SITEMAPS, urls[12]],
+    )
+
+
 def test_signing_in_changes_nothing_public(client, site, public_urls):
     before = {url: client.get(url, **JSON)["ETag"] for url in public_urls}
 

@@ -1,5 +1,6 @@
-// Comments without reloads: post, edit and delete one's own, and every 15 seconds while
-// the tab is visible ask for newer ones (a 304 if none) to offer in a notice.
+// Comments without reloads: post, reply, edit and delete one's own, and every 15 seconds
+// while the tab is visible ask for newer ones (a 304 if none) to offer in a notice.
+// Threads are one level deep: a reply's `parent` is its thread's root (data-thread).
 
 import {
   announce, api, clone, count, fill, machineTime, messages, onAuthChange, shortMoment, showError,
@@ -18,12 +19,13 @@ export function init() {
   list = section.querySelector("[data-comment-list]");
   // New means after the last comment the server listed: the reader's own new ones are
   // left out, so that others' posted meanwhile are still found.
-  after = Math.max(0, ...[...list.children].map(idOf));
+  after = Math.max(0, ...[...list.querySelectorAll(".comment")].map(idOf));
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!section.contains(form)) return;
     if (form.matches("[data-comment-form]")) post(event, form);
     if (form.matches("[data-comment-edit]")) save(event, form);
+    if (form.matches("[data-comment-reply]")) postReply(event, form);
   });
   section.addEventListener("click", click);
   section.addEventListener("input", ({ target }) => {
@@ -45,6 +47,11 @@ function restoreDraft() {
   if (field && !field.value) field.value = sessionStorage.getItem(draftKey()) || "";
 }
 
+// Whether the reader is signed in (the comment form is shown), and whether the article
+// takes comments at all (the form or the sign-in link is).
+const canReply = () => Boolean(section.querySelector("[data-comment-form]"));
+const takesComments = () => Boolean(section.querySelector('[data-auth-region="comment-form"]'));
+
 function render(comment) {
   const element = clone("comment");
   element.id = `comment-${comment.id}`;
@@ -55,19 +62,40 @@ function render(comment) {
     edited: Boolean(comment.edited_at) || null,
     hidden: comment.is_hidden || null,
     body: comment.body,
+    reply: comment.is_hidden || !takesComments() ? null : { href: urlFor("commentReply", comment.id) },
     edit: comment.can_edit ? { href: urlFor("commentEdit", comment.id) } : null,
     delete: comment.can_delete ? { href: urlFor("commentDelete", comment.id) } : null,
   });
-  if (!comment.can_edit && !comment.can_delete) element.querySelector(".comment__actions").remove();
+  if (!element.querySelector(".comment__actions a")) element.querySelector(".comment__actions").remove();
   return element;
+}
+
+// The thread of root `id`, made (with the hidden comment's placeholder, until its root
+// comes) in root order if the page has none.
+function threadOf(id) {
+  const threads = [...list.querySelectorAll(":scope > [data-thread]")];
+  let thread = threads.find((other) => Number(other.dataset.thread) === id);
+  if (!thread) {
+    list.querySelector(".empty")?.remove();
+    thread = clone("comment-thread");
+    thread.dataset.thread = id;
+    list.insertBefore(thread, threads.find((other) => Number(other.dataset.thread) > id) || null);
+  }
+  return thread;
 }
 
 function insert(comment) {
   waiting.delete(comment.id);
   if (document.getElementById(`comment-${comment.id}`)) return null;
   const element = render(comment);
-  list.querySelector(".empty")?.remove();
-  list.insertBefore(element, [...list.children].find((other) => idOf(other) > comment.id) || null);
+  const thread = threadOf(comment.parent ?? comment.id);
+  if (comment.parent === null) {
+    thread.querySelector('[data-field="placeholder"]')?.remove();
+    thread.prepend(element);
+  } else {
+    const replies = thread.querySelector("[data-replies]");
+    replies.insertBefore(element, [...replies.children].find((other) => idOf(other) > comment.id) || null);
+  }
   recount();
   return element;
 }
@@ -107,12 +135,61 @@ async function post(event, form) {
 function click(event) {
   const hook = event.target.closest("[data-field], [data-new-comments] button");
   const comment = hook?.closest(".comment");
-  const action = comment && { edit, delete: remove, cancel: closeEditor }[hook.dataset.field];
+  const replyForm = hook?.closest("form[data-comment-reply]");
+  // Signed out, "Reply" goes to the reply page, which says how to sign in.
+  const reply = canReply() ? openReply : null;
+  const action = replyForm
+    ? { cancel: () => closeReply(replyForm) }[hook.dataset.field]
+    : comment && { reply, edit, delete: remove, cancel: closeEditor }[hook.dataset.field];
   if (!hook || event.button || event.ctrlKey || event.metaKey || event.shiftKey) return;
   if (action) {
     event.preventDefault();
     action(comment, hook);
   } else if (!comment && hook.closest("[data-new-comments]")) showWaiting();
+}
+
+// One reply form per thread, under it; "Reply" on another comment of the thread points
+// the open form at that one (the server attaches the answer to the root all the same).
+function openReply(comment) {
+  const thread = comment.closest("[data-thread]");
+  let form = thread.querySelector(":scope > form[data-comment-reply]");
+  if (!form) {
+    form = thread.appendChild(clone("comment-reply"));
+    form.dataset.key = newKey();
+  }
+  form.dataset.parent = idOf(comment);
+  form.querySelector('[data-field="cancel"]').href = `#${comment.id}`;
+  form.elements.body.focus();
+}
+
+function closeReply(form) {
+  const comment = document.getElementById(`comment-${form.dataset.parent}`);
+  form.remove();
+  comment?.querySelector('[data-field="reply"]')?.focus();
+}
+
+async function postReply(event, form) {
+  event.preventDefault();
+  const button = form.querySelector("[type=submit]");
+  button.disabled = true;
+  showError(form, "");
+  try {
+    const data = { body: form.elements.body.value, parent: Number(form.dataset.parent) };
+    const headers = { "Idempotency-Key": form.dataset.key };
+    const response = await api(section.dataset.comments, { method: "POST", data, headers });
+    if (response.status < 500) form.dataset.key = newKey();
+    if (response.status === 422) return showError(form, "Your earlier text was posted. Post again to add this one.");
+    if (response.status !== 201) return showError(form, messages(response.data));
+    const reply = insert(response.data) || document.getElementById(`comment-${response.data.id}`);
+    form.remove();
+    reply.tabIndex = -1;
+    reply.focus();
+    announce("Your reply is posted.");
+  } catch {
+    showError(form, "The connection failed. Your text is kept.", () => form.requestSubmit());
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function edit(comment) {
@@ -161,7 +238,18 @@ async function remove(comment, link) {
   } catch {
     return announce("The connection failed: the comment is not deleted.");
   }
+  // A deleted root's replies stay, as comments of their own (the server keeps them so).
+  const thread = comment.closest("[data-thread]");
+  const wasRoot = !comment.parentElement.matches("[data-replies]");
   comment.remove();
+  if (wasRoot) {
+    for (const reply of thread.querySelectorAll("[data-replies] > .comment")) {
+      const own = threadOf(idOf(reply));
+      own.querySelector('[data-field="placeholder"]')?.remove();
+      own.prepend(reply);
+    }
+  }
+  if (!thread.querySelector(".comment")) thread.remove();
   recount();
   heading().focus();
   announce("The comment is deleted.");
@@ -212,7 +300,7 @@ function showWaiting() {
 
 // After signing in or out: the edit and delete links this reader has.
 async function reloadActions({ signedIn }) {
-  for (const actions of list.querySelectorAll(".comment__actions")) actions.remove();
+  for (const link of list.querySelectorAll('[data-field="edit"], [data-field="delete"]')) link.remove();
   restoreDraft();
   if (!signedIn) return;
   const response = await api(section.dataset.comments, { cache: "no-store" });

@@ -185,7 +185,7 @@ def test_creating_endpoints_document_the_idempotency_key_and_its_422(schema):
 
 def test_request_and_response_components_are_separate(schema):
     components = schema["components"]["schemas"]
-    assert set(components["CommentCreateRequest"]["properties"]) == {"body"}
+    assert set(components["CommentCreateRequest"]["properties"]) == {"body", "parent"}
     assert set(components["PatchedCommentUpdateRequest"]["properties"]) == {"body", "is_hidden"}
     assert "author" in components["Comment"]["properties"]
 

@@ -134,10 +134,12 @@ def test_the_article_page_links_to_editing_and_deleting_only_ones_own_comments(
 
     mine = page.select_one(f"#comment-{comment.pk}")
     assert [a["href"] for a in mine.select(".comment__actions a")] == [
+        f"/comments/{comment.pk}/reply/",
         edit_url(comment),
         delete_url(comment),
     ]
-    assert page.select_one(f"#comment-{others.pk} .comment__actions") is None
+    others_links = page.select(f"#comment-{others.pk} .comment__actions a")
+    assert [a.text for a in others_links] == ["Reply"]
 
 
 def test_after_the_window_only_deleting_is_offered(client, reader, comment):
@@ -147,7 +149,7 @@ def test_after_the_window_only_deleting_is_offered(client, reader, comment):
     page = soup(client.get(comment.article.get_absolute_url()))
 
     links = page.select(f"#comment-{comment.pk} .comment__actions a")
-    assert [a.text for a in links] == ["Delete"]
+    assert [a.text for a in links] == ["Reply", "Delete"]
 
 
 def test_moderators_are_offered_deleting_every_comment(client, editor, comment):
@@ -155,7 +157,10 @@ def test_moderators_are_offered_deleting_every_comment(client, editor, comment):
 
     page = soup(client.get(comment.article.get_absolute_url()))
 
-    assert [a.text for a in page.select(f"#comment-{comment.pk} .comment__actions a")] == ["Delete"]
+    assert [a.text for a in page.select(f"#comment-{comment.pk} .comment__actions a")] == [
+        "Reply",
+        "Delete",
+    ]
 
 
 # --- What the JavaScript finds on the page ------------------------------------------------
