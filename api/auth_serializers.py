@@ -27,8 +27,24 @@ class UserDetailsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = get_user_model()
-        fields = ["pk", "username", "email", "display_name", "bio"]
+        fields = [
+            "pk",
+            "username",
+            "email",
+            "display_name",
+            "bio",
+            "email_on_reply",
+            "email_on_article_comment",
+        ]
         read_only_fields = ["pk", "username", "email"]
+
+    def update(self, instance, validated_data):
+        # Only the fields sent: the e-mail choices alone change nothing any page shows
+        # (content.versions), so they must not count as a profile change.
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.save(update_fields=list(validated_data))
+        return instance
 
 
 class LogoutSerializer(serializers.Serializer):

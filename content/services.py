@@ -36,6 +36,7 @@ from content.models import (
     can_moderate_comments,
     can_publish_articles,
 )
+from content.notifications import notify_about
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
@@ -69,7 +70,9 @@ def comment_create(
         raise ValidationError({"parent": REPLY_REFUSED})
     root_id = parent and (parent.parent_id or parent.pk)
     comment = _validated(Comment(article=article, author=author, body=body, parent_id=root_id))
-    comment.save()
+    with transaction.atomic():
+        comment.save()
+        notify_about(comment, answered=parent)
     return comment
 
 

@@ -7,7 +7,10 @@ e-mailed links use (tests/accounts checks the links)."""
 from allauth.account import views as account_views
 from django.urls import include, path
 
+from pages import views
+
 urlpatterns = [
+    path("", views.account, name="account"),
     path("", include("allauth.account.urls")),
     path(
         "verify-email/<str:key>/",

@@ -2,7 +2,7 @@ import secrets
 
 from django import forms
 
-from content.models import COMMENT_MAX_LENGTH, validate_idempotency_key
+from content.models import COMMENT_MAX_LENGTH, User, validate_idempotency_key
 
 
 class CommentForm(forms.Form):
@@ -28,3 +28,11 @@ class NewCommentForm(CommentForm):
         initial=new_idempotency_key,
         validators=[validate_idempotency_key],
     )
+
+
+class NotificationChoicesForm(forms.ModelForm):
+    """The reader's e-mail notifications, on the account page."""
+
+    class Meta:
+        model = User
+        fields = ["email_on_reply", "email_on_article_comment"]

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("search/", cached_for_visitors(views.search), name="search"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.notifications_unsubscribe,
+        name="notifications-unsubscribe",
+    ),
     path("feeds/rss/", cached_for_visitors(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", cached_for_visitors(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
     path("robots.txt", cached_for_visitors(views.robots_txt), name="robots"),

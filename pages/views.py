@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
@@ -21,9 +22,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content import services, versions
+from content import notifications, services, versions
 from content.models import (
     COMMENT_MAX_LENGTH,
     Article,
@@ -37,7 +39,12 @@ from content.models import (
 )
 from content.search import normalize_query, search_articles
 from pages import seo
-from pages.forms import CommentForm, NewCommentForm, new_idempotency_key
+from pages.forms import (
+    CommentForm,
+    NewCommentForm,
+    NotificationChoicesForm,
+    new_idempotency_key,
+)
 
 ARTICLES_PER_PAGE = 20
 FEATURED_COUNT = 3
@@ -605,6 +612,55 @@ bookmark = _reader_mark_view(services.bookmark_set, services.bookmark_unset)
 
 def _sign_in_first(slug):
     return redirect_to_login(reverse("pages:article-detail", args=[slug]))
+
+
+# --- The reader's account and e-mail -------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The reader's account page: their e-mail notifications, and the ways to change
+    their address and password (allauth's pages)."""
+    form = NotificationChoicesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        notifications.notifications_set(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your e-mail choices are saved.")
+        return redirect("account")
+    meta = seo.PageMeta(
+        title="Your account",
+        description="Your e-mail notifications, address and password.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    status = 400 if form.errors else 200
+    return render(request, "pages/account.html", {"meta": meta, "form": form}, status=status)
+
+
+# Mail clients send RFC 8058's one-click POST with neither cookies nor a CSRF token. The
+# signed token in the address is the authority, and a POST here can only turn e-mails
+# off, so forging one gains nothing.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def notifications_unsubscribe(request, token):
+    """GET: a page that asks (mail scanners open links; opening changes nothing). POST,
+    from that page or a mail client's one-click: turns the e-mails off."""
+    named = notifications.read_unsubscribe_token(token)
+    meta = seo.PageMeta(
+        title="Unsubscribe",
+        description="Stop e-mails about comments.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {"meta": meta, "token": token}
+    if named is None:
+        return render(request, "pages/unsubscribe.html", context, status=404)
+    user, kinds = named
+    context["kinds"] = [kind.label for kind in kinds]
+    if request.method == "POST":
+        notifications.unsubscribe(user, kinds)
+        context["done"] = True
+    return render(request, "pages/unsubscribe.html", context)
 
 
 # --- Site files --------------------------------------------------------------------

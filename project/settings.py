@@ -311,6 +311,10 @@ TASKS = {
 if TASK_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
+# Seconds a comment's e-mail waits, so that a burst of replies to one reader goes out
+# as one e-mail (content/notifications.py).
+NOTIFICATION_DELAY = env.int("NOTIFICATION_DELAY", default=120)
+
 # --- Passwords ---------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
