@@ -9,6 +9,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
@@ -36,7 +37,8 @@ from content.models import (
 )
 from content.search import normalize_query, search_articles
 from pages import seo
-from pages.forms import CommentForm, NewCommentForm, new_idempotency_key
+from pages.forms import CommentForm, CommentReportForm, NewCommentForm, new_idempotency_key
+from pages.ratelimits import too_fast
 
 ARTICLES_PER_PAGE = 20
 FEATURED_COUNT = 3
@@ -343,6 +345,7 @@ def _render_article(request, slug, comment_form=None, status=200):
             "like_count": Like.objects.filter(article=article).count(),
             "neighbours": _neighbours(article),
             "comment_form": comment_form or NewCommentForm(),
+            "report_form": CommentReportForm(),
             "comment_max_length": COMMENT_MAX_LENGTH,
             "liked": liked,
             "bookmarked": bookmarked,
@@ -389,6 +392,7 @@ def _comments(reader, article):
         # What the reader may do with each comment decides which links it shows.
         comment.viewer_can_edit = services.can_edit_comment(reader, comment)
         comment.viewer_can_delete = services.can_delete_comment(reader, comment)
+        comment.viewer_can_report = services.can_report_comment(reader, comment)
     return thread
 
 
@@ -411,10 +415,20 @@ def comment_create(request, slug):
     if not form.is_valid():
         # What was typed stays in the re-rendered form, with the reasons it was refused.
         return _render_article(request, slug, form, status=400)
+    if form.cleaned_data["website"]:
+        # The honeypot is filled: a bot. It is answered as a person would be, so that it
+        # learns nothing, and its comment is not stored.
+        return redirect(f"{article.get_absolute_url()}#comments-title")
+    if refused := too_fast(request, "comments"):
+        form.add_error(None, refused.message)
+        return refused.refuse(_render_article(request, slug, form, status=429))
     body = form.cleaned_data["body"]
 
     def write():
         comment = services.comment_create(article=article, author=request.user, body=body)
+        if comment.awaiting_moderation:
+            messages.info(request, HELD_MESSAGE)
+            return f"{article.get_absolute_url()}#comments-title"
         return comment.get_absolute_url()
 
     try:
@@ -439,6 +453,11 @@ def comment_create(request, slug):
         )
         return _render_article(request, slug, form, status=422)
     return redirect(address)
+
+
+HELD_MESSAGE = (
+    "Thanks. Your comment has several links, so a moderator will look at it before others see it."
+)
 
 
 def _own_comment(request, pk, may):

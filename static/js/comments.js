@@ -57,8 +57,9 @@ function render(comment) {
     body: comment.body,
     edit: comment.can_edit ? { href: urlFor("commentEdit", comment.id) } : null,
     delete: comment.can_delete ? { href: urlFor("commentDelete", comment.id) } : null,
+    report: comment.can_report ? { href: urlFor("commentReport", comment.id) } : null,
   });
-  if (!comment.can_edit && !comment.can_delete) element.querySelector(".comment__actions").remove();
+  if (!comment.can_edit && !comment.can_delete && !comment.can_report) element.querySelector(".comment__actions").remove();
   return element;
 }
 
@@ -218,6 +219,6 @@ async function reloadActions({ signedIn }) {
   const response = await api(section.dataset.comments, { cache: "no-store" });
   for (const comment of response.ok ? response.data.results : []) {
     const shown = document.getElementById(`comment-${comment.id}`);
-    if (shown && (comment.can_edit || comment.can_delete)) shown.replaceWith(render(comment));
+    if (shown && (comment.can_edit || comment.can_delete || comment.can_report)) shown.replaceWith(render(comment));
   }
 }

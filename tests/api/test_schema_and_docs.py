@@ -50,6 +50,7 @@ CONTENT_OPERATIONS = {
     ("/api/v1/articles/{slug}/", "delete"),
     ("/api/v1/articles/{slug}/publish/", "post"),
     ("/api/v1/articles/{slug}/unpublish/", "post"),
+    ("/api/v1/comments/{id}/report/", "post"),
 }
 # The admin change form's editing aids (api/newsroom.py): staff only.
 STAFF_OPERATIONS = {

@@ -124,7 +124,7 @@ def test_the_forms_need_the_csrf_token(reader, comment):
     assert comment.body == "Frist!"
 
 
-def test_the_article_page_links_to_editing_and_deleting_only_ones_own_comments(
+def test_the_article_page_links_to_editing_and_deleting_ones_own_comments_reporting_others(
     client, reader, comment
 ):
     others = CommentFactory(article=comment.article, body="Someone else's")
@@ -137,7 +137,8 @@ def test_the_article_page_links_to_editing_and_deleting_only_ones_own_comments(
         edit_url(comment),
         delete_url(comment),
     ]
-    assert page.select_one(f"#comment-{others.pk} .comment__actions") is None
+    others_links = page.select(f"#comment-{others.pk} .comment__actions a")
+    assert [a["href"] for a in others_links] == [f"/comments/{others.pk}/report/"]
 
 
 def test_after_the_window_only_deleting_is_offered(client, reader, comment):
@@ -155,7 +156,8 @@ def test_moderators_are_offered_deleting_every_comment(client, editor, comment):
 
     page = soup(client.get(comment.article.get_absolute_url()))
 
-    assert [a.text for a in page.select(f"#comment-{comment.pk} .comment__actions a")] == ["Delete"]
+    links = page.select(f"#comment-{comment.pk} .comment__actions a")
+    assert [a.text for a in links] == ["Delete", "Report"]
 
 
 # --- What the JavaScript finds on the page ------------------------------------------------
