@@ -75,7 +75,8 @@ def unthrottled(settings):
         "DEFAULT_THROTTLE_RATES": {
             **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
             **dict.fromkeys(
-                ("anon", "user", "comments", "auth_address", "auth_account"), "100000/min"
+                ("anon", "user", "comments", "reports", "auth_address", "auth_account"),
+                "100000/min",
             ),
         },
     }
