@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from content import services
 from content.admin_reports import (
+    REPORTED_FIRST,
     CommentReportInline,
     ModerationActions,
     OpenReportsFilter,
@@ -455,6 +456,7 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
         "excerpt", "author", "article_link", "created_at", "is_hidden", "open_reports",
     )  # fmt: skip
     list_filter = (OpenReportsFilter, "awaiting_moderation", "is_hidden", "created_at")
+    ordering = REPORTED_FIRST
     inlines = (CommentReportInline,)
     list_select_related = ("author", "article")
     search_fields = ("body", "author__username", "article__title")
@@ -467,14 +469,7 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request):
-        # ModelAdmin's own, with the count in it before the ordering names it.
-        comments = with_open_reports(self.model._default_manager.get_queryset())
-        return comments.order_by(*self.get_ordering(request))
-
-    def get_ordering(self, request):
-        # Moderators see what readers reported first, then what the site held, then the
-        # newest. (Here, not `ordering`: the count is an annotation.)
-        return ("-open_reports", "-awaiting_moderation", "-created_at")
+        return with_open_reports(super().get_queryset(request))
 
     @admin.display(description="Comment")
     def excerpt(self, comment):

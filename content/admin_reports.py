@@ -4,18 +4,36 @@ decisions, and the reports themselves, read-only (readers write them; moderators
 resolve them through the comment)."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from content.models import CommentReport
+from content.models import CommentReport, can_moderate_comments
 from content.services import report_resolve
 
 OPEN = CommentReport.Resolution.OPEN
 
 
-def with_open_reports(comments):
-    """`comments` with `open_reports`: one subquery (the `report_open` index), no join
-    that would multiply rows or group the whole list."""
+class ModeratorsRead:
+    """Reports are read by whoever moderates comments (no permissions of their own, so
+    the Editors role needs no change), and written by no one here: readers make them,
+    the comment list's actions resolve them."""
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate_comments(request.user)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def open_report_count():
+    """A comment's open reports: one subquery (the `report_open` index), no join that
+    would multiply rows or group the whole list."""
     counts = (
         CommentReport.objects.filter(comment=OuterRef("pk"), resolution=OPEN)
         .order_by()
@@ -23,9 +41,17 @@ def with_open_reports(comments):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return comments.annotate(
-        open_reports=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def with_open_reports(comments):
+    return comments.annotate(open_reports=open_report_count())
+
+
+# Moderators see what readers reported first, then what the site held, then the newest.
+# An expression, not the annotation's name: other admins' choices of a comment are
+# ordered by it too, on querysets without the annotation.
+REPORTED_FIRST = (open_report_count().desc(), F("awaiting_moderation").desc(), "-created_at")
 
 
 class OpenReportsFilter(admin.SimpleListFilter):
@@ -43,7 +69,7 @@ class OpenReportsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommentReportInline(admin.TabularInline):
+class CommentReportInline(ModeratorsRead, admin.TabularInline):
     """A comment's reports on its change page: who, why, and how each was resolved."""
 
     model = CommentReport
@@ -53,9 +79,6 @@ class CommentReportInline(admin.TabularInline):
     fields = ("reporter", "reason", "created_at", "resolution", "resolved_by", "resolved_at")
     readonly_fields = fields
     ordering = ("-created_at",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ModerationActions:
@@ -85,7 +108,7 @@ class ModerationActions:
 
 
 @admin.register(CommentReport)
-class CommentReportAdmin(admin.ModelAdmin):
+class CommentReportAdmin(ModeratorsRead, admin.ModelAdmin):
     """Every report, read-only: moderators decide on the comment (Keep or Hide)."""
 
     list_display = ("comment_excerpt", "reason", "reporter", "created_at", "resolution")
@@ -100,8 +123,5 @@ class CommentReportAdmin(admin.ModelAdmin):
     def comment_excerpt(self, report):
         return report.comment.body[:80]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in CommentReport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
+    def has_module_permission(self, request):
+        return can_moderate_comments(request.user)
