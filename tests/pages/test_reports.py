@@ -39,9 +39,7 @@ def rates(settings, **new_rates):
     }
 
 
-def test_a_reader_reports_through_the_form_and_is_thanked_at_the_comment(
-    client, reader, comment
-):
+def test_a_reader_reports_through_the_form_and_is_thanked_at_the_comment(client, reader, comment):
     client.force_login(reader)
     form = soup(client.get(report_url(comment))).select_one("form[data-comment-report-form]")
     reasons = [radio["value"] for radio in form.select("input[type=radio][name=reason]")]
