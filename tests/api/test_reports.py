@@ -2,11 +2,14 @@
 comments the reader can see, within the reporting rate; and what a new account's
 link-heavy comment answers."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from content.models import CommentReport
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +107,35 @@ def test_a_new_accounts_comment_with_many_links_says_it_waits_for_a_moderator(
     assert response.status_code == 201
     assert response.json()["awaiting_moderation"] is True
     assert response.json()["is_hidden"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_at_once_are_counted_exactly(sign_in, settings):
+    """Each thread has its own connection: on PostgreSQL the reports of one comment wait
+    for each other (its row is locked), so the same reader twice is one 201 and one 409,
+    and the readers who reach the threshold together hide the comment."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's test database is in memory, where threads cannot wait on a lock")
+    settings.COMMENT_REPORTS_TO_HIDE = 3
+    comment = CommentFactory()
+    twice = UserFactory()
+    clients = [sign_in(twice), sign_in(twice), *(sign_in(UserFactory()) for _ in range(2))]
+    start = threading.Barrier(len(clients))
+    statuses = []
+
+    def send(client):
+        start.wait()
+        try:
+            statuses.append(client.post(report_url(comment), {"reason": "spam"}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=[client]) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [201, 201, 201, 409]
+    comment.refresh_from_db()
+    assert comment.is_hidden
