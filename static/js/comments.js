@@ -94,15 +94,24 @@ async function post(event, form) {
     // The lost post was stored, and the text changed since: this is a new comment.
     if (response.status === 422) return showError(form, "Your earlier text was posted. Post again to add this one.");
     if (response.status !== 201) return showError(form, messages(response.data));
-    insert(response.data);
     field.value = "";
     sessionStorage.removeItem(draftKey());
+    if (response.data.awaiting_moderation) return held();
+    insert(response.data);
     announce("Your comment is posted.");
   } catch {
     showError(form, "The connection failed. Your text is kept.", () => form.requestSubmit());
   } finally {
     button.disabled = false;
   }
+}
+
+// Held for a moderator (links from a new account): not shown, as after a reload.
+function held() {
+  const note = document.createElement("p");
+  note.textContent = "Thanks. Your comment has several links, so a moderator will look at it before others see it.";
+  section.querySelector("[data-new-comments]").append(note);
+  announce(note.textContent);
 }
 
 function click(event) {
