@@ -86,16 +86,22 @@ def test_the_authors_page_never_says_who_reported(client, reader, comment):
     assert reader.username not in page
 
 
-def test_a_visitors_cached_page_drops_a_comment_hidden_by_reports(client, comment, settings):
+def test_a_visitors_cached_page_follows_reports_and_the_moderators_decision(
+    client, comment, editor, settings
+):
     settings.COMMENT_REPORTS_TO_HIDE = 2
     url = comment.article.get_absolute_url()
     assert comment.body in client.get(url).text
-    assert comment.body in client.get(url).text  # now from the cache
+    assert comment.body in client.get(url).text  # now the stored answer
 
     for reader in (UserFactory(), UserFactory()):
         services.comment_report(comment=comment, by=reader, reason="spam")
+    hidden = client.get(url).text
+    services.report_resolve(comment=comment, by=editor, hide=False)
+    kept = client.get(url).text
 
-    assert comment.body not in client.get(url).text
+    assert comment.body not in hidden
+    assert comment.body in kept
 
 
 # --- The comment form's abuse basics ------------------------------------------------------
