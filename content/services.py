@@ -85,7 +85,9 @@ def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
     comment.body = body
     _validated(comment)
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    # Links added by an edit wait for a moderator as they would in a new comment.
+    comment.awaiting_moderation = comment.is_hidden = held_for_links(by, comment.body)
+    comment.save(update_fields=["body", "edited_at", "awaiting_moderation", "is_hidden"])
     return comment
 
 

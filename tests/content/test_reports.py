@@ -226,3 +226,16 @@ def test_staff_who_do_not_moderate_see_no_reports(client, author, reported):
     client.force_login(author)
 
     assert client.get(reverse("admin:content_commentreport_changelist")).status_code == 403
+
+
+@pytest.mark.same_on_every_backend
+def test_links_added_by_an_edit_wait_for_a_moderator_too(reader):
+    comment = services.comment_create(article=CommentFactory().article, author=reader, body="Hello")
+
+    services.comment_edit(
+        comment=comment, by=reader, body="https://a.example https://b.example https://c.example"
+    )
+
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert comment.awaiting_moderation
