@@ -414,6 +414,10 @@ class CommentSerializer(ViewerMixin, serializers.Serializer):
     )
     body = serializers.CharField(help_text="Plain text: show it as text, never as HTML.")
     is_hidden = serializers.BooleanField(help_text="Only moderators ever see hidden comments.")
+    awaiting_moderation = serializers.BooleanField(
+        help_text="Held until a moderator decides (reports from readers, or links from a new "
+        "account); hidden meanwhile. Your new comment's answer says so."
+    )
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     editable_until = serializers.SerializerMethodField(
@@ -421,6 +425,7 @@ class CommentSerializer(ViewerMixin, serializers.Serializer):
     )
     can_edit = serializers.SerializerMethodField(help_text="Whether you may edit it now.")
     can_delete = serializers.SerializerMethodField(help_text="Whether you may delete it.")
+    can_report = serializers.SerializerMethodField(help_text="Whether you may report it.")
     url = serializers.SerializerMethodField(help_text="The comment on the article's page.")
     api_url = serializers.SerializerMethodField()
 
@@ -437,6 +442,10 @@ class CommentSerializer(ViewerMixin, serializers.Serializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_can_delete(self, comment):
         return services.can_delete_comment(self.viewer, comment)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_report(self, comment):
+        return services.can_report_comment(self.viewer, comment)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, comment):

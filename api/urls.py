@@ -7,7 +7,7 @@ The names are the contract with the pages (`{% url "api:article-comments" slug %
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import newsroom, revisions, views
+from api import newsroom, reports, revisions, views
 from project.http_cache import cached_for_visitors
 
 # Public reads are cached for visitors (project/http_cache.py); JSON and the
@@ -72,6 +72,7 @@ urlpatterns = [
     ),
     path("preview/", newsroom.PreviewView.as_view(), name="preview"),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="comment-detail"),
+    path("comments/<int:pk>/report/", reports.CommentReportView.as_view(), name="comment-report"),
     path("tags/", public(views.TagListView.as_view()), name="tag-list"),
     path("tags/<slug:slug>/", public(views.TagDetailView.as_view()), name="tag-detail"),
     path("authors/", public(views.AuthorListView.as_view()), name="author-list"),

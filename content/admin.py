@@ -21,6 +21,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from content import services
+from content.admin_reports import (
+    REPORTED_FIRST,
+    CommentReportInline,
+    ModerationActions,
+    OpenReportsFilter,
+    with_open_reports,
+)
 from content.markdown import render_markdown
 from content.models import (
     PUBLICATION_FIELDS,
@@ -444,9 +451,13 @@ def get_or_404(records, history_id):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ("excerpt", "author", "article_link", "created_at", "is_hidden")
-    list_filter = ("is_hidden", "created_at")
+class CommentAdmin(ModerationActions, admin.ModelAdmin):
+    list_display = (
+        "excerpt", "author", "article_link", "created_at", "is_hidden", "open_reports",
+    )  # fmt: skip
+    list_filter = (OpenReportsFilter, "awaiting_moderation", "is_hidden", "created_at")
+    ordering = REPORTED_FIRST
+    inlines = (CommentReportInline,)
     list_select_related = ("author", "article")
     search_fields = ("body", "author__username", "article__title")
     date_hierarchy = "created_at"
@@ -454,8 +465,11 @@ class CommentAdmin(admin.ModelAdmin):
     raw_id_fields = ("article",)
     readonly_fields = ("created_at", "edited_at", "article_link")
     fields = ("article", "article_link", "author", "body", "is_hidden", "created_at", "edited_at")
-    actions = ("hide_selected", "show_selected")
+    actions = ("keep_resolving_reports", "hide_resolving_reports", "hide_selected", "show_selected")
     show_facets = admin.ShowFacets.NEVER
+
+    def get_queryset(self, request):
+        return with_open_reports(super().get_queryset(request))
 
     @admin.display(description="Comment")
     def excerpt(self, comment):

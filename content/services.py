@@ -8,10 +8,12 @@ changes nothing.
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -25,6 +27,7 @@ from content.models import (
     ArticlePresence,
     Bookmark,
     Comment,
+    CommentReport,
     IdempotencyKey,
     Like,
     Tag,
@@ -70,6 +73,7 @@ def comment_create(
         raise ValidationError({"parent": REPLY_REFUSED})
     root_id = parent and (parent.parent_id or parent.pk)
     comment = _validated(Comment(article=article, author=author, body=body, parent_id=root_id))
+    comment.awaiting_moderation = comment.is_hidden = held_for_links(author, comment.body)
     with transaction.atomic():
         comment.save()
         notify_about(comment, answered=parent)
@@ -103,7 +107,9 @@ def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
     comment.body = body
     _validated(comment)
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    # Links added by an edit wait for a moderator as they would in a new comment.
+    comment.awaiting_moderation = comment.is_hidden = held_for_links(by, comment.body)
+    comment.save(update_fields=["body", "edited_at", "awaiting_moderation", "is_hidden"])
     return comment
 
 
@@ -117,9 +123,78 @@ def comment_set_hidden(*, comment: Comment, by: User, hidden: bool) -> Comment:
     """Moderation: hide a comment from readers, or show it again."""
     if not can_moderate_comments(by):
         raise PermissionDenied("Only moderators can hide comments.")
-    if comment.is_hidden != hidden:
-        comment.is_hidden = hidden
-        comment.save(update_fields=["is_hidden"])
+    if comment.is_hidden != hidden or comment.awaiting_moderation:
+        # A moderator's decision ends a hold by the site (reports, links).
+        comment.is_hidden, comment.awaiting_moderation = hidden, False
+        comment.save(update_fields=["is_hidden", "awaiting_moderation"])
+    return comment
+
+
+# --- Reports and moderation -------------------------------------------------------
+
+# Comments are plain text: a link is whatever a reader's client would make one of.
+LINK = re.compile(r"(?i)\b(?:https?://|www\.)\S")
+
+
+def held_for_links(author: User, body: str) -> bool:
+    """Whether a comment waits for a moderator: an account younger than NEW_ACCOUNT_DAYS
+    days with more than COMMENT_MAX_LINKS_NEW_ACCOUNT links. The account's age, not its
+    number of comments, since a spammer can post a few harmless ones first but cannot
+    make an account older."""
+    new = timezone.now() - author.date_joined < timedelta(days=settings.NEW_ACCOUNT_DAYS)
+    return new and len(LINK.findall(body)) > settings.COMMENT_MAX_LINKS_NEW_ACCOUNT
+
+
+def can_report_comment(user: User, comment: Comment) -> bool:
+    """Signed-in readers may report others' comments; one's own is deleted, not reported."""
+    return user.is_authenticated and user.is_active and user.pk != comment.author_id
+
+
+class AlreadyReported(ValidationError):
+    """The reader has reported this comment before (a 409 in the API)."""
+
+    def __init__(self):
+        super().__init__("You have already reported this comment.", code="already_reported")
+
+
+def comment_report(*, comment: Comment, by: User, reason: str) -> CommentReport:
+    """A reader reports a comment, once. Open reports from COMMENT_REPORTS_TO_HIDE
+    distinct readers hide it until a moderator decides (`report_resolve`)."""
+    if not can_report_comment(by, comment):
+        raise PermissionDenied("You cannot report this comment.")
+    report = CommentReport(comment=comment, reporter=by, reason=reason)
+    report.full_clean(exclude=["comment", "reporter"], validate_unique=False)
+    with transaction.atomic():
+        # One report at a time per comment, so that the count below sees every report
+        # before it: two readers reporting at once cannot both miss the threshold.
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if CommentReport.objects.filter(comment=comment, reporter=by).exists():
+            raise AlreadyReported()
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError as error:  # the same reader twice at once
+            raise AlreadyReported() from error
+        reporters = comment.reports.filter(resolution=CommentReport.Resolution.OPEN).count()
+        if not comment.is_hidden and reporters >= settings.COMMENT_REPORTS_TO_HIDE:
+            comment.is_hidden = comment.awaiting_moderation = True
+            comment.save(update_fields=["is_hidden", "awaiting_moderation"])
+    return report
+
+
+def report_resolve(*, comment: Comment, by: User, hide: bool) -> Comment:
+    """A moderator decides: every open report of the comment is resolved as kept or
+    hidden, and the comment is shown or hidden accordingly (held or not)."""
+    if not can_moderate_comments(by):
+        raise PermissionDenied("Only moderators can resolve reports.")
+    resolution = CommentReport.Resolution.HIDDEN if hide else CommentReport.Resolution.KEPT
+    with transaction.atomic():
+        comment.reports.filter(resolution=CommentReport.Resolution.OPEN).update(
+            resolution=resolution, resolved_at=timezone.now(), resolved_by=by
+        )
+        comment.is_hidden, comment.awaiting_moderation = hide, False
+        # A save, not an update: the article's pages change with it (content/versions.py).
+        comment.save(update_fields=["is_hidden", "awaiting_moderation"])
     return comment
 
 

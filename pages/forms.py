@@ -2,7 +2,7 @@ import secrets
 
 from django import forms
 
-from content.models import COMMENT_MAX_LENGTH, User, validate_idempotency_key
+from content.models import COMMENT_MAX_LENGTH, CommentReport, User, validate_idempotency_key
 
 
 class CommentForm(forms.Form):
@@ -27,6 +27,22 @@ class NewCommentForm(CommentForm):
         required=False,
         initial=new_idempotency_key,
         validators=[validate_idempotency_key],
+    )
+    # A honeypot: people never see it (CSS, aria-hidden, out of the tab order, no
+    # autofill), form-filling bots fill it, and their comment is dropped (pages/views.py).
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+class CommentReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at this comment?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a reason."},
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from pages import feeds, views
+from pages import feeds, reports, views
 from pages.sitemaps import sitemap_index, sitemaps
 from project.http_cache import cached_for_visitors
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("comments/<int:pk>/report/", reports.comment_report, name="comment-report"),
     path("tags/<slug:slug>/", cached_for_visitors(views.tag_detail), name="tag-detail"),
     path("tags/<slug:slug>/feed/", cached_for_visitors(feeds.TagFeed()), name="tag-feed"),
     # The characters Django allows in usernames, so anything else (a NUL, which

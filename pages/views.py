@@ -41,10 +41,12 @@ from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import (
     CommentForm,
+    CommentReportForm,
     NewCommentForm,
     NotificationChoicesForm,
     new_idempotency_key,
 )
+from pages.ratelimits import too_fast
 
 ARTICLES_PER_PAGE = 20
 FEATURED_COUNT = 3
@@ -353,6 +355,7 @@ def _render_article(request, slug, comment_form=None, status=200):
             "like_count": Like.objects.filter(article=article).count(),
             "neighbours": _neighbours(article),
             "comment_form": comment_form or NewCommentForm(),
+            "report_form": CommentReportForm(),
             "comment_max_length": COMMENT_MAX_LENGTH,
             "liked": liked,
             "bookmarked": bookmarked,
@@ -412,6 +415,7 @@ def _comments(reader, article):
         comment.viewer_can_edit = services.can_edit_comment(reader, comment)
         comment.viewer_can_delete = services.can_delete_comment(reader, comment)
         comment.viewer_can_reply = services.can_reply_to(comment, article)
+        comment.viewer_can_report = services.can_report_comment(reader, comment)
         # A reply names its root (comment_create); a hidden root's thread takes the
         # place of its first visible reply.
         root_id = comment.parent_id or comment.pk
@@ -442,10 +446,29 @@ def comment_create(request, slug):
     if not form.is_valid():
         # What was typed stays in the re-rendered form, with the reasons it was refused.
         return _render_article(request, slug, form, status=400)
+    return _post_comment(request, form, article, functools.partial(_render_article, request, slug))
+
+
+def _post_comment(request, form, article, rerender, parent=None):
+    """The plain forms' post of a comment or a reply: the honeypot, the rate shared with
+    the API, one post per rendered form, then the new comment's anchor. `rerender(form,
+    status=…)` shows the form again with what was typed."""
+    if form.cleaned_data["website"]:
+        # The honeypot is filled: a bot. It is answered as a person would be, so that it
+        # learns nothing, and its comment is not stored.
+        return redirect(f"{article.get_absolute_url()}#comments-title")
+    if refused := too_fast(request, "comments"):
+        form.add_error(None, refused.message)
+        return refused.refuse(rerender(form, status=429))
     body = form.cleaned_data["body"]
 
     def write():
-        comment = services.comment_create(article=article, author=request.user, body=body)
+        comment = services.comment_create(
+            article=article, author=request.user, body=body, parent=parent
+        )
+        if comment.awaiting_moderation:
+            messages.info(request, HELD_MESSAGE)
+            return f"{article.get_absolute_url()}#comments-title"
         return comment.get_absolute_url()
 
     try:
@@ -456,10 +479,12 @@ def comment_create(request, slug):
             write=write,
         )
     except ValidationError as error:
-        form.add_error(None, error)
-        return _render_article(request, slug, form, status=400)
+        # A refused parent is no field of the form: it shows above the form.
+        refused_parent = "parent" in getattr(error, "error_dict", {})
+        form.add_error(None, error.messages if refused_parent else error)
+        return rerender(form, status=400)
     except services.IdempotencyKeyReused:
-        return _render_article(request, slug, _form_sent_before(body), status=422)
+        return rerender(_form_sent_before(body), status=422)
     return redirect(address)
 
 
@@ -490,27 +515,8 @@ def comment_reply(request, pk):
     form = NewCommentForm(request.POST)
     if not form.is_valid():
         return _reply_page(request, parent, form, status=400)
-    body = form.cleaned_data["body"]
-
-    def write():
-        reply = services.comment_create(
-            article=parent.article, author=request.user, body=body, parent=parent
-        )
-        return reply.get_absolute_url()
-
-    try:
-        address, _ = services.idempotent(
-            user=request.user,
-            key=form.cleaned_data["idempotency_key"] or None,
-            request=[request.method, request.path, body],
-            write=write,
-        )
-    except ValidationError as error:
-        form.add_error(None, error.messages)  # `parent` is no field of the form
-        return _reply_page(request, parent, form, status=400)
-    except services.IdempotencyKeyReused:
-        return _reply_page(request, parent, _form_sent_before(body), status=422)
-    return redirect(address)
+    rerender = functools.partial(_reply_page, request, parent)
+    return _post_comment(request, form, parent.article, rerender, parent=parent)
 
 
 def _reply_page(request, parent, form, status=200):
@@ -528,6 +534,11 @@ def _reply_page(request, parent, form, status=200):
         "comment_max_length": COMMENT_MAX_LENGTH,
     }
     return render(request, "pages/comment_reply.html", context, status=status)
+
+
+HELD_MESSAGE = (
+    "Thanks. Your comment has several links, so a moderator will look at it before others see it."
+)
 
 
 def _own_comment(request, pk, may):

@@ -466,6 +466,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Comment moderation ----------------------------------------------------------
+
+# Open reports from this many distinct readers hide a comment until a moderator decides.
+COMMENT_REPORTS_TO_HIDE = env.int("COMMENT_REPORTS_TO_HIDE", default=3)
+# A comment with more links than this from an account younger than NEW_ACCOUNT_DAYS
+# waits for a moderator before readers see it.
+COMMENT_MAX_LINKS_NEW_ACCOUNT = env.int("COMMENT_MAX_LINKS_NEW_ACCOUNT", default=2)
+NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
+
 # --- JSON API (Django REST Framework) -----------------------------------------
 
 
@@ -486,6 +495,9 @@ AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/min")
 ANON_THROTTLE_RATE = _throttle_rate("ANON_THROTTLE_RATE", "100/min")
 USER_THROTTLE_RATE = _throttle_rate("USER_THROTTLE_RATE", "200/min")
 COMMENT_THROTTLE_RATE = _throttle_rate("COMMENT_THROTTLE_RATE", "5/min")
+# Posting comments and reporting them count per account and per address, on the pages
+# and in the API alike (content/ratelimits.py).
+REPORT_THROTTLE_RATE = _throttle_rate("REPORT_THROTTLE_RATE", "10/hour")
 REST_FRAMEWORK = {
     # JWT first: its WWW-Authenticate header makes refusals 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -501,6 +513,7 @@ REST_FRAMEWORK = {
         "anon": ANON_THROTTLE_RATE,
         "user": USER_THROTTLE_RATE,
         "comments": COMMENT_THROTTLE_RATE,
+        "reports": REPORT_THROTTLE_RATE,
         "auth_address": AUTH_THROTTLE_RATE,
         "auth_account": AUTH_THROTTLE_RATE,
     },

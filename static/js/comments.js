@@ -65,6 +65,7 @@ function render(comment) {
     reply: comment.is_hidden || !takesComments() ? null : { href: urlFor("commentReply", comment.id) },
     edit: comment.can_edit ? { href: urlFor("commentEdit", comment.id) } : null,
     delete: comment.can_delete ? { href: urlFor("commentDelete", comment.id) } : null,
+    report: comment.can_report ? { href: urlFor("commentReport", comment.id) } : null,
   });
   if (!element.querySelector(".comment__actions a")) element.querySelector(".comment__actions").remove();
   return element;
@@ -121,15 +122,24 @@ async function post(event, form) {
     // The lost post was stored, and the text changed since: this is a new comment.
     if (response.status === 422) return showError(form, "Your earlier text was posted. Post again to add this one.");
     if (response.status !== 201) return showError(form, messages(response.data));
-    insert(response.data);
     field.value = "";
     sessionStorage.removeItem(draftKey());
+    if (response.data.awaiting_moderation) return held();
+    insert(response.data);
     announce("Your comment is posted.");
   } catch {
     showError(form, "The connection failed. Your text is kept.", () => form.requestSubmit());
   } finally {
     button.disabled = false;
   }
+}
+
+// Held for a moderator (links from a new account): not shown, as after a reload.
+function held() {
+  const note = document.createElement("p");
+  note.textContent = "Thanks. Your comment has several links, so a moderator will look at it before others see it.";
+  section.querySelector("[data-new-comments]").append(note);
+  announce(note.textContent);
 }
 
 function click(event) {
@@ -306,6 +316,6 @@ async function reloadActions({ signedIn }) {
   const response = await api(section.dataset.comments, { cache: "no-store" });
   for (const comment of response.ok ? response.data.results : []) {
     const shown = document.getElementById(`comment-${comment.id}`);
-    if (shown && (comment.can_edit || comment.can_delete)) shown.replaceWith(render(comment));
+    if (shown && (comment.can_edit || comment.can_delete || comment.can_report)) shown.replaceWith(render(comment));
   }
 }

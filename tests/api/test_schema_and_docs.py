@@ -50,6 +50,7 @@ CONTENT_OPERATIONS = {
     ("/api/v1/articles/{slug}/", "delete"),
     ("/api/v1/articles/{slug}/publish/", "post"),
     ("/api/v1/articles/{slug}/unpublish/", "post"),
+    ("/api/v1/comments/{id}/report/", "post"),
 }
 # The admin change form's editing aids (api/newsroom.py): staff only.
 STAFF_OPERATIONS = {
@@ -174,6 +175,7 @@ def test_creating_endpoints_document_the_idempotency_key_and_its_422(schema):
             ("/api/v1/articles/{slug}/comments/", "post"),
             ("/api/v1/articles/{slug}/revisions/{id}/restore/", "post"),
             ("/api/v1/articles/", "post"),
+            ("/api/v1/comments/{id}/report/", "post"),
         }
     )
     key = header(schema["paths"]["/api/v1/articles/{slug}/comments/"]["post"])

@@ -284,13 +284,13 @@ def test_deleting_ones_comment_without_javascript(page, sign_in, reader, article
     assert not Comment.objects.exists()
 
 
-def test_others_comments_offer_no_edit_or_delete(page, sign_in, reader, article):
+def test_others_comments_offer_reply_and_report_not_edit(page, sign_in, reader, article):
     CommentFactory(article=article, body="Not yours")
     sign_in(reader)
     page.goto(article.get_absolute_url())
 
     links = page.locator(".comment", has_text="Not yours").get_by_role("link")
-    expect(links).to_have_text(["Reply"])
+    expect(links).to_have_text(["Reply", "Report"])
 
 
 # --- Live updates -----------------------------------------------------------------------

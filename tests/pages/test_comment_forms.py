@@ -124,7 +124,7 @@ def test_the_forms_need_the_csrf_token(reader, comment):
     assert comment.body == "Frist!"
 
 
-def test_the_article_page_links_to_editing_and_deleting_only_ones_own_comments(
+def test_the_article_page_links_to_editing_and_deleting_ones_own_comments_reporting_others(
     client, reader, comment
 ):
     others = CommentFactory(article=comment.article, body="Someone else's")
@@ -139,7 +139,10 @@ def test_the_article_page_links_to_editing_and_deleting_only_ones_own_comments(
         delete_url(comment),
     ]
     others_links = page.select(f"#comment-{others.pk} .comment__actions a")
-    assert [a.text for a in others_links] == ["Reply"]
+    assert [a["href"] for a in others_links] == [
+        f"/comments/{others.pk}/reply/",
+        f"/comments/{others.pk}/report/",
+    ]
 
 
 def test_after_the_window_only_deleting_is_offered(client, reader, comment):
@@ -157,10 +160,8 @@ def test_moderators_are_offered_deleting_every_comment(client, editor, comment):
 
     page = soup(client.get(comment.article.get_absolute_url()))
 
-    assert [a.text for a in page.select(f"#comment-{comment.pk} .comment__actions a")] == [
-        "Reply",
-        "Delete",
-    ]
+    links = page.select(f"#comment-{comment.pk} .comment__actions a")
+    assert [a.text for a in links] == ["Reply", "Delete", "Report"]
 
 
 # --- What the JavaScript finds on the page ------------------------------------------------
