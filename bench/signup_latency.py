@@ -60,19 +60,19 @@ def main():
         STATIC_ROOT=os.environ.get("COLLECTED_STATIC_ROOT", ROOT / ".make" / "static"),
     )
     manage("migrate", "--noinput", env=env)
-    worker = None
-    if options.backend == "database":
-        worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    app = start_gunicorn(env, workdir / "gunicorn.log")
+    worker = app = None
     url = f"http://{env['GUNICORN_BIND']}"
     n = 0
     try:
+        if options.backend == "database":
+            worker = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        app = start_gunicorn(env, workdir / "gunicorn.log")
         for state, prepare in (
             ("up", lambda: smtp.slow(0)),
             ("slow (every reply 5 s late)", lambda: smtp.slow(5)),
@@ -93,9 +93,9 @@ def main():
                 flush=True,
             )
     finally:
-        stop(app)
-        if worker is not None:
-            stop(worker)
+        for process in (app, worker):
+            if process is not None:
+                stop(process)
         smtp.stop()
 
 

@@ -131,7 +131,7 @@ def queue_site(tmp_path_factory, static_root):
     e-mail to a real SMTP server. gunicorn counts as started once /readyz is 200, which
     needs the worker's heartbeat."""
     workdir = tmp_path_factory.mktemp("task-queue")
-    smtp = SMTPServer().start()
+    smtp = SMTPServer()
     env = production_env(
         workdir,
         free_port(),
@@ -147,6 +147,7 @@ def queue_site(tmp_path_factory, static_root):
         manage("migrate", "--noinput", env=env)
     except ServerError as error:
         pytest.fail(str(error), pytrace=False)
+    smtp.start()
     worker = start_process(DB_WORKER, env, workdir / "worker.log")
     site = QueueSite(None, smtp, workdir, worker, [worker])
     try:
