@@ -57,6 +57,11 @@ run: install
 	@echo "  Gazette:  http://127.0.0.1:8000/"
 	@echo "  Admin:    http://127.0.0.1:8000/admin/ (the superuser above)"
 	@echo
+	@# A task worker beside the dev server, as production runs one (README "Tasks"): e-mail
+	@# takes the production path and shows in this terminal. Both reload on code changes;
+	@# Ctrl-C stops both, and so does the trap when make stops otherwise.
+	$(MANAGE) db_worker & worker=$$!; \
+	trap 'pkill -TERM -P $$worker; kill $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # Production-like: nginx on 127.0.0.1:8000 in front of gunicorn (deploy/serve.py, README

@@ -58,6 +58,10 @@ def production_env(workdir, port, **overrides):
         "DJANGO_SECURE_SSL_REDIRECT": "off",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
+        # The web tier alone: no worker runs beside it, so what it enqueues (console
+        # e-mail) runs in the request. tests/ops/test_task_queue.py runs the production
+        # path, the database queue with a `db_worker` beside gunicorn.
+        "TASK_BACKEND": "immediate",
     }
     # The single-machine default, without Redis, whatever the caller's shell says.
     env.pop("REDIS_URL", None)

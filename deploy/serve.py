@@ -1,11 +1,13 @@
-"""`make serve`: the production topology on this machine, nginx in front of gunicorn.
+"""`make serve`: the production topology on this machine, nginx in front of gunicorn,
+and a task worker beside them.
 
 nginx runs deploy/nginx.conf as shipped, with only its paths and ports rewritten
 (bench/nginx.py), on 127.0.0.1:8000 (`SERVE_PORT`); gunicorn runs
-deploy/gunicorn.conf.py behind it on 127.0.0.1:8001 (`GUNICORN_BIND`). Ctrl-C stops
-both; when one of them stops, so does the other. Signals for gunicorn (SIGHUP to reload,
-SIGUSR2 to deploy new code, README "Production") go to the master whose pid is in the
-pidfile printed at the start (after a SIGUSR2, the new master's).
+deploy/gunicorn.conf.py behind it on 127.0.0.1:8001 (`GUNICORN_BIND`); the worker of
+TASK_BACKEND (`manage.py db_worker`, or RQ's) sends the e-mail (README "Tasks").
+Ctrl-C stops all three; when one of them stops, so do the others. Signals for gunicorn
+(SIGHUP to reload, SIGUSR2 to deploy new code, README "Production") go to the master
+whose pid is in the pidfile printed at the start (after a SIGUSR2, the new master's).
 Run from the repository's root: `python -m deploy.serve`.
 """
 
@@ -29,6 +31,11 @@ GUNICORN_BIND = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 # was started with, and `python -m gunicorn` would not import the project again.
 GUNICORN = [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py"]
 STOP_SECONDS = 30
+# The worker of each TASK_BACKEND that needs one; production runs it as its own service.
+TASK_WORKERS = {
+    "database": ["manage.py", "db_worker"],
+    "rq": ["manage.py", "rqworker", "--with-scheduler", "--job-class", "django_tasks_rq.Job"],
+}
 
 
 def running_master(pidfile):
@@ -72,12 +79,19 @@ def main():
     # nginx adds the client's address to X-Forwarded-For: the app trusts one proxy.
     env = {**os.environ, "GUNICORN_BIND": GUNICORN_BIND, "DJANGO_NUM_PROXIES": "1"}
     app = subprocess.Popen([*GUNICORN, "--pid", str(pidfile)], cwd=ROOT, env=env)  # noqa: S603 - a fixed command
+    worker = None
+    if command := TASK_WORKERS.get(settings.TASK_BACKEND):
+        worker = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=env)  # noqa: S603 - a fixed command
     proxy = None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         proxy = nginx.start(config, PORT)
         print(f"Gazette: http://127.0.0.1:{PORT}/ (gunicorn's master: {pidfile})", flush=True)
-        while proxy.poll() is None and (app.poll() is None or running_master(pidfile)):
+        while (
+            proxy.poll() is None
+            and (app.poll() is None or running_master(pidfile))
+            and (worker is None or worker.poll() is None)
+        ):
             time.sleep(0.5)
     except ServerError as error:
         sys.exit(str(error))
@@ -87,6 +101,8 @@ def main():
         if proxy is not None:
             stop(proxy)
         stop_gunicorn(app, pidfile)
+        if worker is not None:
+            stop(worker, timeout=STOP_SECONDS)  # lets it finish the task it runs
         shutil.rmtree(workdir)
 
 

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
@@ -48,9 +49,27 @@ def _cache_answers():
     return cache.get("readyz") == "ok"
 
 
+def _worker_state():
+    """ "ok", or why no worker runs the queue's tasks (the e-mail): the database queue's
+    workers beat in the shared cache (content/task_worker.py); RQ's register in Redis."""
+    # Imported here: the logging configuration loads this module before the apps.
+    if settings.TASK_BACKEND == "rq":
+        import django_rq
+        from rq import Worker
+
+        return "ok" if Worker.count(connection=django_rq.get_connection()) else "none registered"
+    from content.task_worker import worker_silence
+
+    silence = worker_silence()
+    if silence is None:
+        return "never seen"
+    return "ok" if silence <= settings.TASK_WORKER_SILENCE else f"not seen for {silence:.0f} s"
+
+
 @never_cache
 def readyz(request):
-    """Ready for traffic: the database and the cache both answer."""
+    """Ready for traffic: the database and the cache both answer, and a worker runs the
+    task queue (unless tasks run in the request: TASK_BACKEND=immediate)."""
     checks = {}
     for name, probe in (("database", _database_answers), ("cache", _cache_answers)):
         try:
@@ -58,6 +77,12 @@ def readyz(request):
         except Exception:  # any failure of a dependency means "not ready", never a 500
             logger.exception("readyz: %s does not answer", name)
             checks[name] = "error"
+    if settings.TASK_BACKEND != "immediate":
+        try:
+            checks["worker"] = _worker_state()
+        except Exception:  # RQ's Redis does not answer
+            logger.exception("readyz: the task queue does not answer")
+            checks["worker"] = "error"
     ready = all(state == "ok" for state in checks.values())
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503

@@ -297,7 +297,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Redis): a table of the site's own database, so a task is stored in the same
 # transaction as the write that causes it, and `python manage.py db_worker` runs it.
 # `rq`: Redis queues through django-tasks-rq, run by `python manage.py rqworker
-# --with-scheduler`. `immediate`: run in the request (no worker; tests, scripts).
+# --with-scheduler --job-class django_tasks_rq.Job` (the scheduler runs the delayed
+# retries). `immediate`: run in the request (no worker; tests, scripts). README "Tasks".
 TASK_BACKEND = env.str("TASK_BACKEND", default="database")
 TASKS = {
     "default": {
@@ -310,6 +311,12 @@ TASKS = {
 }
 if TASK_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# A task RUNNING longer than this (seconds) is taken to belong to a dead worker and is
+# put back in the queue (content/task_worker.py): well above the longest task, an
+# e-mail's few EMAIL_TIMEOUT steps. /readyz answers 503 when no worker of the queue has
+# been seen for TASK_WORKER_SILENCE seconds.
+TASK_LEASE = env.float("TASK_LEASE", default=300)
+TASK_WORKER_SILENCE = env.float("TASK_WORKER_SILENCE", default=60)
 
 # Seconds a comment's e-mail waits, so that a burst of replies to one reader goes out
 # as one e-mail (content/notifications.py).

@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from bench.server import ServerError, free_port, manage, production_env
 from tests.factories import ArticleFactory, CommentFactory, StaffFactory, TagFactory, UserFactory
+from tests.smtp import SMTPServer
 
 REDIS_DATABASES = 16
 
@@ -207,3 +208,12 @@ def public_urls(site):
         reverse("api:tag-list"),
         reverse("api:author-detail", args=["writer"]),
     ]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free port, collecting what it receives (tests/smtp.py):
+    `.url`, `.messages`, `.wait_for(count)`, `.slow(seconds)`, `.stall()`, `.stop()`,
+    `.start()`."""
+    with SMTPServer() as server:
+        yield server

@@ -60,7 +60,8 @@ def test_readyz_names_the_cache_while_redis_is_unreachable(client, redis_unreach
     response = client.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "error"}
+    answer = response.json()
+    assert (answer["status"], answer["database"], answer["cache"]) == ("unavailable", "ok", "error")
 
 
 def test_throttles_still_count_in_each_process_while_redis_is_unreachable(

@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
+from content.task_worker import record_worker_seen
 from tests.settings_subprocess import STRONG_KEY, settings_in_subprocess
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -141,10 +142,11 @@ def test_healthz_answers_without_touching_the_database(client):
 
 
 @pytest.mark.django_db
-def test_readyz_reports_database_and_cache(client):
+def test_readyz_reports_database_cache_and_worker(client):
+    record_worker_seen()
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "worker": "ok"}
 
 
 # --- Project invariants -------------------------------------------------------------
