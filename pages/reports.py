@@ -1,6 +1,6 @@
 """Reporting a comment without JavaScript: a page with the reasons, then back to the
-comment with a message (content.services.comment_report; reports.js does the same in
-place through the API)."""
+comment with a message (content.services.comment_report). With JavaScript too: a
+dialog for something this rare would not fit the readers' JavaScript budget (12 KB)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -41,7 +41,6 @@ from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import (
     CommentForm,
-    CommentReportForm,
     NewCommentForm,
     NotificationChoicesForm,
     new_idempotency_key,
@@ -355,7 +354,6 @@ def _render_article(request, slug, comment_form=None, status=200):
             "like_count": Like.objects.filter(article=article).count(),
             "neighbours": _neighbours(article),
             "comment_form": comment_form or NewCommentForm(),
-            "report_form": CommentReportForm(),
             "comment_max_length": COMMENT_MAX_LENGTH,
             "liked": liked,
             "bookmarked": bookmarked,

@@ -5,7 +5,6 @@ import * as auth from "./auth.js";
 import * as comments from "./comments.js";
 import * as lists from "./lists.js";
 import * as reactions from "./reactions.js";
-import * as reports from "./reports.js";
 import * as search from "./search.js";
 
-for (const module of [auth, reactions, comments, reports, lists, search]) module.init();
+for (const module of [auth, reactions, comments, lists, search]) module.init();
