@@ -12,11 +12,13 @@ killed worker was waiting for the stalled server's greeting, before any message 
 accepted.
 """
 
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from rq.registry import FailedJobRegistry
 
 from bench.server import ROOT, ServerError, free_port, manage, production_env, stop
 from tests.ops.client import Client
-from tests.ops.conftest import UNTHROTTLED_RATES, LiveServer, start_servers
+from tests.ops.conftest import UNTHROTTLED_RATES, LiveServer, in_site_shell, start_servers
 from tests.smtp import SMTPServer
 
 PASSWORD = "ops-test-password-not-a-secret"
@@ -37,6 +39,7 @@ SHORT_TIMES = {
     "TASK_LEASE": 2,
     # A live worker beats every 1 s (a third of this).
     "TASK_WORKER_SILENCE": 3,
+    "NOTIFICATION_DELAY": 1,
 }
 DB_WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"]
 RQ_WORKER = [
@@ -189,6 +192,44 @@ def test_sign_up_answers_while_the_mail_server_is_stalled_or_down_and_the_mail_c
     assert len(received_by(smtp, while_stalled[1])) == 1
     assert len(received_by(smtp, while_down[1])) == 1
     assert queue_site.tasks("FAILED") > 0, "the failed attempts stay, with their reason"
+
+
+def test_a_reply_emails_its_reader_once_and_the_links_unsubscribe_them(queue_site):
+    """Through the site and the worker: one e-mail to the author of the answered
+    comment, whose link (GET: a page that asks) and one-click POST (a mail client's: no
+    cookies, no CSRF token) work without signing in."""
+    site = queue_site
+    ((asker, answerer), article) = in_site_shell(
+        site.app.env,
+        ("readers", {"prefix": "notified", "count": 2, "password": PASSWORD}),
+        ("published_article", {"title": "Harbour notices"}),
+    )
+    comments = f"/api/v1/articles/{article['slug']}/comments/"
+    asking = Client(site.app.url)
+    asking.sign_in(asker["username"], PASSWORD)
+    root = asking.post(comments, json_body={"body": "Who lights the lamp?"})
+    answering = Client(site.app.url)
+    answering.sign_in(answerer["username"], PASSWORD)
+    reply = answering.post(comments, json_body={"body": "The keeper.", "parent": root.json()["id"]})
+    assert (root.status, reply.status) == (201, 201)
+
+    address = f"{asker['username']}@example.com"
+    (message,) = eventually(lambda: received_by(site.smtp, address), "the reply's e-mail")
+    assert "The keeper." in message.get_body(("plain",)).get_content()
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # A long header is folded onto a second line.
+    unsubscribe = re.fullmatch(r"<(.+)>", "".join(message["List-Unsubscribe"].split()))[1]
+    path = urllib.parse.urlsplit(unsubscribe).path
+
+    page = Client(site.app.url).get(path, headers={"Accept": "text/html"})
+    assert page.status == 200
+    assert "Unsubscribe</button>" in page.text
+    assert asking.get("/api/v1/auth/user/").json()["email_on_reply"] is True
+    one_click = Client(site.app.url).post(path, form={"List-Unsubscribe": "One-Click"})
+    assert one_click.status == 200
+    assert asking.get("/api/v1/auth/user/").json()["email_on_reply"] is False
+    eventually(site.queue_is_empty, "the queue empties")
+    assert len(received_by(site.smtp, address)) == 1
 
 
 def test_a_killed_worker_loses_no_task_and_readyz_names_it_until_another_runs(queue_site):
