@@ -131,7 +131,11 @@ def build_hostile_site(payloads):
             body=storable(payload),
         )
 
-    reader = UserFactory(username="hostile-reader")
+    # A reader of long standing: a new account's comment full of links waits for a
+    # moderator, and the browser test posts the corpus as comments.
+    reader = UserFactory(
+        username="hostile-reader", date_joined=timezone.now() - timedelta(days=365)
+    )
     for article in articles:
         BookmarkFactory(user=reader, article=article)
 
