@@ -32,6 +32,8 @@ ARTICLE_CHUNK = 500
 COMMENT_BATCH = 1000
 # Comments go to the newest published demo articles, where readers actually are.
 COMMENTED_ARTICLES = 60
+# One comment in three answers another.
+REPLY_EVERY = 3
 # How long before publication a demo article was started.
 WRITING_TIME = timedelta(hours=2)
 
@@ -310,3 +312,19 @@ def _ensure_comments(*, total, now, user_ids, author_ids):
             )
         )
     Comment.objects.bulk_create(comments, batch_size=COMMENT_BATCH)
+    _answer_some(comments)
+
+
+def _answer_some(comments):
+    """Make every REPLY_EVERY-th new comment a reply to the latest earlier root of its
+    article, so that the demo shows threads (and, under a hidden root, the placeholder)."""
+    latest_root = {}
+    replies = []
+    for number, comment in sorted(enumerate(comments), key=lambda pair: pair[1].created_at):
+        root = latest_root.get(comment.article_id)
+        if root is not None and number % REPLY_EVERY == 0:
+            comment.parent = root
+            replies.append(comment)
+        else:
+            latest_root[comment.article_id] = comment
+    Comment.objects.bulk_update(replies, ["parent"], batch_size=COMMENT_BATCH)
