@@ -103,7 +103,9 @@ function presence() {
   const notice = root.querySelector("[data-presence]");
   if (!url) return;
   let timer;
+  let leaving = false;
   const beat = async () => {
+    if (leaving) return;
     let interval = 15;
     try {
       const answer = await send(url, "POST");
@@ -114,15 +116,25 @@ function presence() {
     } catch {
       notice.hidden = true; // say nothing rather than something stale
     }
-    timer = setTimeout(beat, interval * 1000);
+    if (!leaving) timer = setTimeout(beat, interval * 1000);
   };
   beat();
+  // No beat while the form is sent: one arriving after the leave below would say
+  // "still here" for a whole window.
+  form.addEventListener("submit", () => {
+    leaving = true;
+    clearTimeout(timer);
+  });
   // Leave at once rather than when the entry expires; back from the cache, come again.
   addEventListener("pagehide", () => {
     clearTimeout(timer);
     send(url, "DELETE", undefined, { keepalive: true }).catch(() => {});
   });
-  addEventListener("pageshow", (event) => event.persisted && beat());
+  addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    leaving = false;
+    beat();
+  });
 }
 
 if (root && form) {
