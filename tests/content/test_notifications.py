@@ -11,11 +11,11 @@ from content.models import Notification
 from content.notifications import notifications_set, unsubscribe_token
 from tests.factories import ArticleFactory, UserFactory
 
-pytestmark = pytest.mark.same_on_every_backend
-
 
 @pytest.fixture
-def thread(db, settings):
+def thread(transactional_db, settings):
+    """An article and a reader. Committed for real: the worker these tests run checks
+    its connection as each task ends, and would close the test's open transaction."""
     settings.NOTIFICATION_DELAY = 0
     writer = UserFactory(username="writer", display_name="Wanda Writer")
     article = ArticleFactory(author=writer, title="Night ferry")
