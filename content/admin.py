@@ -465,7 +465,7 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
     raw_id_fields = ("article",)
     readonly_fields = ("created_at", "edited_at", "article_link")
     fields = ("article", "article_link", "author", "body", "is_hidden", "created_at", "edited_at")
-    actions = ("keep_resolving_reports", "hide_resolving_reports", "hide_selected", "show_selected")
+    actions = ("hide_selected", "show_selected")
     show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request):
@@ -490,13 +490,22 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
         for comment in queryset:
             comment_set_hidden(comment=comment, by=request.user, hidden=hidden)
         verb = "Hid" if hidden else "Showed"
-        self.message_user(request, f"{verb} {len(queryset)} comment(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"{verb} {len(queryset)} comment(s); their open reports are resolved.",
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Hide selected comments from readers", permissions=["change"])
+    @admin.action(
+        description="Hide selected comments (resolves their reports)", permissions=["change"]
+    )
     def hide_selected(self, request, queryset):
         self._set_hidden(request, queryset, hidden=True)
 
-    @admin.action(description="Show selected comments again", permissions=["change"])
+    @admin.action(
+        description="Show or keep selected comments (resolves their reports)",
+        permissions=["change"],
+    )
     def show_selected(self, request, queryset):
         self._set_hidden(request, queryset, hidden=False)
 

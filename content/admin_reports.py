@@ -1,14 +1,13 @@
 """The admin's side of readers' reports (content.admin's comment list uses these): the
-open-report count and filters moderators sort and filter by, the Keep and Hide
-decisions, and the reports themselves, read-only (readers write them; moderators
-resolve them through the comment)."""
+open-report count and filters moderators sort and filter by, and the reports
+themselves, read-only (readers write them; a moderator's hiding or showing of the
+comment resolves them: content.services.comment_set_hidden)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from content.models import CommentReport, can_moderate_comments
-from content.services import report_resolve
 
 OPEN = CommentReport.Resolution.OPEN
 
@@ -82,25 +81,7 @@ class CommentReportInline(ModeratorsRead, admin.TabularInline):
 
 
 class ModerationActions:
-    """The comment list's decisions on what readers reported or the site held."""
-
-    def _resolve(self, request, queryset, *, hide):
-        for comment in queryset:
-            report_resolve(comment=comment, by=request.user, hide=hide)
-        verb = "Hid" if hide else "Kept"
-        self.message_user(
-            request,
-            f"{verb} {len(queryset)} comment(s); their reports are resolved.",
-            messages.SUCCESS,
-        )
-
-    @admin.action(description="Keep (resolve reports)", permissions=["change"])
-    def keep_resolving_reports(self, request, queryset):
-        self._resolve(request, queryset, hide=False)
-
-    @admin.action(description="Hide (resolve reports)", permissions=["change"])
-    def hide_resolving_reports(self, request, queryset):
-        self._resolve(request, queryset, hide=True)
+    """The comment list's column of what readers reported."""
 
     @admin.display(description="Open reports", ordering="open_reports")
     def open_reports(self, comment):
@@ -109,7 +90,7 @@ class ModerationActions:
 
 @admin.register(CommentReport)
 class CommentReportAdmin(ModeratorsRead, admin.ModelAdmin):
-    """Every report, read-only: moderators decide on the comment (Keep or Hide)."""
+    """Every report, read-only: moderators decide on the comment (hide or show it)."""
 
     list_display = ("comment_excerpt", "reason", "reporter", "created_at", "resolution")
     list_filter = ("resolution", "reason")

@@ -120,13 +120,20 @@ def comment_delete(*, comment: Comment, by: User) -> None:
 
 
 def comment_set_hidden(*, comment: Comment, by: User, hidden: bool) -> Comment:
-    """Moderation: hide a comment from readers, or show it again."""
+    """Moderation: hide a comment from readers, or show it again. Wherever a moderator
+    decides (the admin's checkbox or actions, the API), the decision ends a hold by the
+    site (reports, links) and resolves the comment's open reports as hidden or kept."""
     if not can_moderate_comments(by):
         raise PermissionDenied("Only moderators can hide comments.")
-    if comment.is_hidden != hidden or comment.awaiting_moderation:
-        # A moderator's decision ends a hold by the site (reports, links).
-        comment.is_hidden, comment.awaiting_moderation = hidden, False
-        comment.save(update_fields=["is_hidden", "awaiting_moderation"])
+    resolution = CommentReport.Resolution.HIDDEN if hidden else CommentReport.Resolution.KEPT
+    with transaction.atomic():
+        resolved = comment.reports.filter(resolution=CommentReport.Resolution.OPEN).update(
+            resolution=resolution, resolved_at=timezone.now(), resolved_by=by
+        )
+        if resolved or comment.is_hidden != hidden or comment.awaiting_moderation:
+            comment.is_hidden, comment.awaiting_moderation = hidden, False
+            # A save, not an update: the article's pages change with it (content/versions.py).
+            comment.save(update_fields=["is_hidden", "awaiting_moderation"])
     return comment
 
 
@@ -159,7 +166,7 @@ class AlreadyReported(ValidationError):
 
 def comment_report(*, comment: Comment, by: User, reason: str) -> CommentReport:
     """A reader reports a comment, once. Open reports from COMMENT_REPORTS_TO_HIDE
-    distinct readers hide it until a moderator decides (`report_resolve`)."""
+    distinct readers hide it until a moderator decides (`comment_set_hidden`)."""
     if not can_report_comment(by, comment):
         raise PermissionDenied("You cannot report this comment.")
     report = CommentReport(comment=comment, reporter=by, reason=reason)
@@ -180,22 +187,6 @@ def comment_report(*, comment: Comment, by: User, reason: str) -> CommentReport:
             comment.is_hidden = comment.awaiting_moderation = True
             comment.save(update_fields=["is_hidden", "awaiting_moderation"])
     return report
-
-
-def report_resolve(*, comment: Comment, by: User, hide: bool) -> Comment:
-    """A moderator decides: every open report of the comment is resolved as kept or
-    hidden, and the comment is shown or hidden accordingly (held or not)."""
-    if not can_moderate_comments(by):
-        raise PermissionDenied("Only moderators can resolve reports.")
-    resolution = CommentReport.Resolution.HIDDEN if hide else CommentReport.Resolution.KEPT
-    with transaction.atomic():
-        comment.reports.filter(resolution=CommentReport.Resolution.OPEN).update(
-            resolution=resolution, resolved_at=timezone.now(), resolved_by=by
-        )
-        comment.is_hidden, comment.awaiting_moderation = hide, False
-        # A save, not an update: the article's pages change with it (content/versions.py).
-        comment.save(update_fields=["is_hidden", "awaiting_moderation"])
-    return comment
 
 
 # --- Idempotent writes ----------------------------------------------------------

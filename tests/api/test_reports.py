@@ -139,3 +139,17 @@ def test_reports_at_once_are_counted_exactly(sign_in, settings):
     assert sorted(statuses) == [201, 201, 201, 409]
     comment.refresh_from_db()
     assert comment.is_hidden
+
+
+def test_a_moderator_hiding_a_reported_comment_through_the_api_resolves_its_reports(
+    sign_in, reader, editor, comment
+):
+    sign_in(reader).post(report_url(comment), {"reason": "spam"})
+
+    response = sign_in(editor).patch(
+        reverse("api:comment-detail", kwargs={"pk": comment.pk}), {"is_hidden": True}
+    )
+
+    assert response.status_code == 200
+    report = CommentReport.objects.get()
+    assert (report.resolution, report.resolved_by) == ("hidden", editor)

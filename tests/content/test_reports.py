@@ -80,7 +80,7 @@ def test_a_moderator_keeps_a_reported_comment(comment, editor, settings):
     for reader in readers(2):
         report(comment, reader)
 
-    services.report_resolve(comment=comment, by=editor, hide=False)
+    services.comment_set_hidden(comment=comment, by=editor, hidden=False)
 
     comment.refresh_from_db()
     assert not comment.is_hidden
@@ -99,7 +99,7 @@ def test_a_moderator_keeps_a_reported_comment(comment, editor, settings):
 def test_a_moderator_hides_a_reported_comment(comment, editor, reader):
     report(comment, reader)
 
-    services.report_resolve(comment=comment, by=editor, hide=True)
+    services.comment_set_hidden(comment=comment, by=editor, hidden=True)
 
     comment.refresh_from_db()
     assert comment.is_hidden
@@ -112,7 +112,7 @@ def test_only_moderators_resolve_reports(comment, reader, author):
     report(comment, reader)
     for who in (reader, author, comment.author):
         with pytest.raises(PermissionDenied):
-            services.report_resolve(comment=comment, by=who, hide=True)
+            services.comment_set_hidden(comment=comment, by=who, hidden=True)
     assert CommentReport.objects.get().resolution == ""
 
 
@@ -172,13 +172,12 @@ def test_the_comment_list_filters_what_awaits_moderation(client, editor, reporte
     assert changelist_ids(client, "?awaiting_moderation__exact=1") == [held.pk]
 
 
-@pytest.mark.parametrize(("action", "hidden"), [("keep", False), ("hide", True)])
-def test_the_keep_and_hide_actions_resolve_the_reports(client, editor, reported, action, hidden):
+@pytest.mark.parametrize(("action", "hidden"), [("show", False), ("hide", True)])
+def test_the_show_and_hide_actions_resolve_the_reports(client, editor, reported, action, hidden):
     client.force_login(editor)
 
     response = client.post(
-        CHANGELIST,
-        {"action": f"{action}_resolving_reports", "_selected_action": [reported.pk]},
+        CHANGELIST, {"action": f"{action}_selected", "_selected_action": [reported.pk]}
     )
 
     assert response.status_code == 302

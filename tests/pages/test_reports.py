@@ -97,7 +97,7 @@ def test_a_visitors_cached_page_follows_reports_and_the_moderators_decision(
     for reader in (UserFactory(), UserFactory()):
         services.comment_report(comment=comment, by=reader, reason="spam")
     hidden = client.get(url).text
-    services.report_resolve(comment=comment, by=editor, hide=False)
+    services.comment_set_hidden(comment=comment, by=editor, hidden=False)
     kept = client.get(url).text
 
     assert comment.body not in hidden
