@@ -5,28 +5,23 @@ dialog for something this rare would not fit the readers' JavaScript budget (12 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from content import services
 from content.models import Comment
-from pages import seo
 from pages.forms import CommentReportForm
 from pages.ratelimits import too_fast
+from pages.views import comment_page
 
 THANKS = "Thanks, a moderator will look at it."
 ALREADY = "You have already reported this comment; a moderator will look at it."
 
 
 def _page(request, comment, form, status=200):
-    meta = seo.PageMeta(
-        title="Report a comment",
-        description=f"On “{comment.article.title}”.",
-        canonical_path=request.path,
-        noindex=True,
+    return comment_page(
+        request, "pages/comment_report.html", comment, form, title="Report a comment", status=status
     )
-    context = {"meta": meta, "comment": comment, "article": comment.article, "form": form}
-    return render(request, "pages/comment_report.html", context, status=status)
 
 
 @login_required

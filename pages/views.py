@@ -506,32 +506,17 @@ def comment_reply(request, pk):
     parent = get_object_or_404(
         Comment.objects.visible_to(request.user).select_related("article", "author"), pk=pk
     )
+    rerender = functools.partial(
+        comment_page, request, "pages/comment_reply.html", parent, title="Reply to a comment"
+    )
     if request.method == "GET":
-        return _reply_page(request, parent, NewCommentForm())
+        return rerender(NewCommentForm())
     if not request.user.is_authenticated:
         return redirect_to_login(request.path)
     form = NewCommentForm(request.POST)
     if not form.is_valid():
-        return _reply_page(request, parent, form, status=400)
-    rerender = functools.partial(_reply_page, request, parent)
+        return rerender(form, status=400)
     return _post_comment(request, form, parent.article, rerender, parent=parent)
-
-
-def _reply_page(request, parent, form, status=200):
-    meta = seo.PageMeta(
-        title="Reply to a comment",
-        description=f"On “{parent.article.title}”.",
-        canonical_path=request.path,
-        noindex=True,
-    )
-    context = {
-        "meta": meta,
-        "parent": parent,
-        "article": parent.article,
-        "form": form,
-        "comment_max_length": COMMENT_MAX_LENGTH,
-    }
-    return render(request, "pages/comment_reply.html", context, status=status)
 
 
 HELD_MESSAGE = (
@@ -550,9 +535,11 @@ def _own_comment(request, pk, may):
     return comment
 
 
-def _comment_page(request, template, comment, form=None, status=200):
+def comment_page(request, template, comment, form=None, *, title, status=200):
+    """A page about one comment (replying, editing, deleting, reporting), for no one but
+    the reader at hand: not indexed."""
     meta = seo.PageMeta(
-        title="Edit your comment" if form else "Delete your comment",
+        title=title,
         description=f"On “{comment.article.title}”.",
         canonical_path=request.path,
         noindex=True,
@@ -567,6 +554,9 @@ def _comment_page(request, template, comment, form=None, status=200):
     return render(request, template, context, status=status)
 
 
+EDIT_PAGE, EDIT_TITLE = "pages/comment_edit.html", "Edit your comment"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
@@ -574,7 +564,7 @@ def comment_edit(request, pk):
     comment = _own_comment(request, pk, services.can_edit_comment)
     if request.method == "GET":
         form = CommentForm(initial={"body": comment.body})
-        return _comment_page(request, "pages/comment_edit.html", comment, form)
+        return comment_page(request, EDIT_PAGE, comment, form, title=EDIT_TITLE)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -583,7 +573,7 @@ def comment_edit(request, pk):
             form.add_error(None, error)
         else:
             return redirect(comment.get_absolute_url())
-    return _comment_page(request, "pages/comment_edit.html", comment, form, status=400)
+    return comment_page(request, EDIT_PAGE, comment, form, title=EDIT_TITLE, status=400)
 
 
 @login_required
@@ -592,7 +582,9 @@ def comment_delete(request, pk):
     """Asks first (GET), then deletes (POST): one's own comment, or any for moderators."""
     comment = _own_comment(request, pk, services.can_delete_comment)
     if request.method == "GET":
-        return _comment_page(request, "pages/comment_delete.html", comment)
+        return comment_page(
+            request, "pages/comment_delete.html", comment, title="Delete your comment"
+        )
     article = comment.article
     services.comment_delete(comment=comment, by=request.user)
     return redirect(f"{article.get_absolute_url()}#comments-title")
