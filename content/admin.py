@@ -24,7 +24,6 @@ from content import services
 from content.admin_reports import (
     REPORTED_FIRST,
     CommentReportInline,
-    ModerationActions,
     OpenReportsFilter,
     with_open_reports,
 )
@@ -451,7 +450,7 @@ def get_or_404(records, history_id):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationActions, admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin):
     list_display = (
         "excerpt", "author", "article_link", "created_at", "is_hidden", "open_reports",
     )  # fmt: skip
@@ -470,6 +469,16 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return with_open_reports(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_hidden" in form.changed_data:
+            # The "hidden" box is a moderator's decision, as the list's actions are.
+            comment_set_hidden(comment=obj, by=request.user, hidden=obj.is_hidden)
+
+    @admin.display(description="Open reports", ordering="open_reports")
+    def open_reports(self, comment):
+        return comment.open_reports
 
     @admin.display(description="Comment")
     def excerpt(self, comment):

@@ -80,14 +80,6 @@ class CommentReportInline(ModeratorsRead, admin.TabularInline):
     ordering = ("-created_at",)
 
 
-class ModerationActions:
-    """The comment list's column of what readers reported."""
-
-    @admin.display(description="Open reports", ordering="open_reports")
-    def open_reports(self, comment):
-        return comment.open_reports
-
-
 @admin.register(CommentReport)
 class CommentReportAdmin(ModeratorsRead, admin.ModelAdmin):
     """Every report, read-only: moderators decide on the comment (hide or show it)."""

@@ -238,3 +238,26 @@ def test_links_added_by_an_edit_wait_for_a_moderator_too(reader):
     comment.refresh_from_db()
     assert comment.is_hidden
     assert comment.awaiting_moderation
+
+
+def test_ticking_hidden_on_the_change_page_resolves_the_reports(client, editor, reported):
+    client.force_login(editor)
+    change_page = reverse("admin:content_comment_change", args=[reported.pk])
+    form = {
+        "article": reported.article_id,
+        "author": reported.author_id,
+        "body": reported.body,
+        "is_hidden": "on",
+        # The reports inline, read-only: its management form only.
+        "reports-TOTAL_FORMS": "2",
+        "reports-INITIAL_FORMS": "2",
+    }
+
+    response = client.post(change_page, form)
+
+    assert response.status_code == 302, response.context["errors"]
+    reported.refresh_from_db()
+    assert reported.is_hidden
+    assert set(CommentReport.objects.values_list("resolution", "resolved_by")) == {
+        ("hidden", editor.pk)
+    }
