@@ -473,7 +473,8 @@ class CommentListQuerySerializer(serializers.Serializer):
 class CommentCreateSerializer(serializers.Serializer):
     body = StrictCharField(max_length=COMMENT_MAX_LENGTH, help_text="Plain text.")
     parent = serializers.PrimaryKeyRelatedField(
-        queryset=Comment.objects.only("article_id", "parent_id", "is_hidden"),
+        # With its author: the one a reply notifies (content/notifications.py).
+        queryset=Comment.objects.select_related("author"),
         pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_null=True,
