@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator, RegexValidator
@@ -19,6 +20,7 @@ from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -42,6 +44,10 @@ class User(AbstractUser):
     email_on_article_comment = models.BooleanField(
         "e-mail me comments on my articles", default=True
     )
+    # Set when the reader deleted their account (README "Accounts"): the row stays as an
+    # anonymous "deleted reader" so their kept comments still have an author, with every
+    # personal field emptied and no way to sign in.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -56,7 +62,55 @@ class User(AbstractUser):
 
     @property
     def public_name(self):
+        if self.deleted_at:
+            return "deleted reader"
         return self.display_name or self.get_full_name() or self.username
+
+
+class Session(AbstractBaseSession):
+    """Django's database session (SESSION_ENGINE's store, project/signed_in.py) with whose
+    it is and where it was opened, so that a reader can see where they are signed in
+    and end any of those sessions. The columns are copied from the session's data each
+    time it is saved (the store's `create_model_instance`, Django's documented hook)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    user_agent = models.CharField(max_length=300, blank=True)
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        indexes = [models.Index(fields=["user", "-last_used_at"], name="session_user_recent")]
+
+    @classmethod
+    def get_session_store_class(cls):
+        return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+
+
+class AccountExport(models.Model):
+    """A reader's copy of their data (one JSON file), built by a task and offered for
+    download until `expires_at`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_exports"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # The JSON document itself: a reader's data is small, and in the database it is on
+    # every app server at once, in the same backups, and gone with the account.
+    data = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-requested_at"], name="export_user_recent")]
+
+    def __str__(self):
+        return f"export {self.pk} of {self.user_id}"
 
 
 def published_authors(*, counted=False):
