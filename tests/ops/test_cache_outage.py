@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bench.server import free_port, manage, production_env
+from bench.server import free_port, production_env
 from tests.ops.client import Client
 from tests.ops.conftest import (
     PASSWORD,
@@ -104,7 +104,6 @@ def site(tmp_path_factory, ops_postgres_url, static_root, redis_server):
         GUNICORN_THREADS=2,
         **UNTHROTTLED_RATES,
     )
-    manage("migrate", "--noinput", env=env)
     article, readers = in_site_shell(
         env,
         ("published_article", {"title": "Read through a cache outage"}),
