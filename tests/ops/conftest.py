@@ -65,6 +65,15 @@ OPS_FIGURES = pytest.StashKey[list]()
 LOG_ALARMS = re.compile(r"Traceback|database is locked|\bERROR\b|\bCRITICAL\b|WORKER TIMEOUT")
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "load_sensitive: measures latency or throughput, or waits on timings, that another "
+        "process's load would change: `make test` runs these ops tests with nothing beside "
+        "them, and the others beside the quality gates",
+    )
+
+
 def missing(message):
     """Skip the test for lack of a tool or service, or fail it under CI=true, where
     nothing may be skipped."""

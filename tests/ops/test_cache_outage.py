@@ -25,6 +25,8 @@ from tests.ops.conftest import (
     start_servers,
 )
 
+pytestmark = pytest.mark.load_sensitive
+
 BEFORE_SECONDS = 2
 CUT_SECONDS = 5
 AFTER_SECONDS = 3

@@ -22,6 +22,8 @@ from tests.ops.client import Client
 from tests.ops.conftest import PASSWORD, UNTHROTTLED_RATES, in_site_shell, start_servers
 from tests.ops.tcp_proxy import TcpProxy
 
+pytestmark = pytest.mark.load_sensitive
+
 CUT_SECONDS = 5
 # Before the cut, each cached page is answered this often under the load, so that every
 # worker has stored it (each process has a page cache of its own); at most this long.
