@@ -286,8 +286,9 @@ def ops_postgres_url(tmp_path_factory):
 
     recreate(create=True)
     try:
-        env = production_env(tmp_path_factory.mktemp("ops-postgres"), free_port())
-        manage("migrate", "--noinput", env={**env, "DATABASE_URL": OPS_DATABASE_URL})
+        workdir = tmp_path_factory.mktemp("ops-postgres")
+        env = production_env(workdir, free_port(), DATABASE_URL=OPS_DATABASE_URL)
+        manage("migrate", "--noinput", env=env)
         yield OPS_DATABASE_URL
     finally:
         recreate(create=False)
