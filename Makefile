@@ -78,14 +78,17 @@ serve: install serve-tools
 	exec $(BIN)/python -m deploy.serve
 
 # The set-up in parallel (pip, npm and collectstatic took 30, 15 and 12 s one after
-# another), then the runs one after another, but for the quality gates: they use about
-# one core of the two, so the operations tests that neither measure speed nor wait on
-# timings run beside them (40 s less), and the `load_sensitive` ones alone after them.
-# Each part's output is printed whole when it ends.
+# another), then the runs two by two where neither measures speed: the SQLite run left
+# a third of the two cores idle (browser round trips), the quality gates use one core
+# at most (Lighthouse's scores stayed at 100 beside the PostgreSQL run: its throttling
+# is simulated), and the operations tests beside the SQLite run only check outcomes
+# (scale-out, retried posts, shared limits, the task queue). The `load_sensitive` ones
+# (latency, throughput, timed outages) run last, alone. 6:26 -> 5:21 measured. Each
+# part's output is printed whole when it ends.
 test:
 	@$(MAKE) --no-print-directory -j3 test-tools $(COLLECTED_STATIC)/staticfiles.json
-	@$(MAKE) --no-print-directory test-sqlite test-postgres
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-quality test-ops OPS_MARKS="not load_sensitive"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-ops OPS_MARKS="not load_sensitive"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-quality
 	@$(MAKE) --no-print-directory test-ops OPS_MARKS=load_sensitive
 
 # Static files as production serves them (hashed names, compressed copies), collected

@@ -70,7 +70,7 @@ def pytest_configure(config):
         "markers",
         "load_sensitive: measures latency or throughput, or waits on timings, that another "
         "process's load would change: `make test` runs these ops tests with nothing beside "
-        "them, and the others beside the quality gates",
+        "them, and the others beside the SQLite run",
     )
 
 
