@@ -19,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_START_SECONDS = 30
+# A SQLite site's database, in its work folder (production_env).
+SQLITE_FILE = "db.sqlite3"
 # The production configuration, without a control socket: the default one, in $HOME,
 # would be taken from a `make serve` running alongside.
 GUNICORN = [
@@ -50,7 +52,7 @@ def production_env(workdir, port, **overrides):
         "DJANGO_DEBUG": "off",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "EMAIL_URL": "consolemail://",
-        "DATABASE_URL": f"sqlite:///{Path(workdir) / 'db.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{Path(workdir) / SQLITE_FILE}",
         "STATIC_ROOT": str(Path(workdir) / "static"),
         # Plain http on 127.0.0.1, no TLS proxy: no redirect to https, and (with an http
         # SITE_URL) cookies without the Secure flag, so sign-in works there.

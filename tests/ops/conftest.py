@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import tempfile
 import urllib.parse
 from dataclasses import dataclass
@@ -26,7 +27,15 @@ from pathlib import Path
 import pytest
 
 from bench import nginx
-from bench.server import ServerError, free_port, manage, production_env, start_gunicorn, stop
+from bench.server import (
+    SQLITE_FILE,
+    ServerError,
+    free_port,
+    manage,
+    production_env,
+    start_gunicorn,
+    stop,
+)
 
 # API throttling stays on, as in production, but never answers 429: a hundred clients
 # share one address and the tests post far more than a reader would.
@@ -54,6 +63,15 @@ OPS_FIGURES = pytest.StashKey[list]()
 
 # What a healthy server never writes to its log.
 LOG_ALARMS = re.compile(r"Traceback|database is locked|\bERROR\b|\bCRITICAL\b|WORKER TIMEOUT")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "load_sensitive: measures latency or throughput, or waits on timings, that another "
+        "process's load would change: `make test` runs these ops tests with nothing beside "
+        "them, and the others beside the SQLite run",
+    )
 
 
 def missing(message):
@@ -166,7 +184,31 @@ def nginx_in_front(upstream, *, static_root, media_root):
 
 
 @pytest.fixture(scope="session")
-def sqlite_site(tmp_path_factory, static_root):
+def migrated_sqlite(tmp_path_factory):
+    """`migrated_sqlite(workdir)` puts a migrated SQLite database where production_env
+    has the site of `workdir` look for it. The migrations run once per session, in a
+    site of their own; each SQLite site gets a copy (`migrate` takes 3 s, Django's
+    start-up included, and the sites would all run the same migrations)."""
+    template_dir = tmp_path_factory.mktemp("migrated-sqlite")
+    env = production_env(template_dir, free_port())
+    try:
+        manage("migrate", "--noinput", env=env)
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+
+    def copy_into(workdir):
+        # SQLite's backup API, not a file copy: it reads through the write-ahead log.
+        with (
+            contextlib.closing(sqlite3.connect(template_dir / SQLITE_FILE)) as template,
+            contextlib.closing(sqlite3.connect(Path(workdir) / SQLITE_FILE)) as copy,
+        ):
+            template.backup(copy)
+
+    return copy_into
+
+
+@pytest.fixture(scope="session")
+def sqlite_site(tmp_path_factory, static_root, migrated_sqlite):
     """The embedded default as production runs it: a SQLite file (WAL, immediate
     transactions, from project/settings.py), 4 workers × 2 threads, demo content."""
     workdir = tmp_path_factory.mktemp("sqlite-site")
@@ -174,9 +216,9 @@ def sqlite_site(tmp_path_factory, static_root):
     env = production_env(
         workdir, port, STATIC_ROOT=static_root, **PRODUCTION_WORKERS, **UNTHROTTLED_RATES
     )
+    migrated_sqlite(workdir)
     try:
-        for command in (["migrate", "--noinput"], ["seed_demo"]):
-            manage(*command, env=env)
+        manage("seed_demo", env=env)
     except ServerError as error:
         pytest.fail(str(error), pytrace=False)
     (server,) = start_servers((env, workdir / "gunicorn.log"))
@@ -192,7 +234,7 @@ NGINX_SITE_READERS = 4
 
 
 @pytest.fixture(scope="session")
-def nginx_site(tmp_path_factory, static_root):
+def nginx_site(tmp_path_factory, static_root, migrated_sqlite):
     """The production topology (README "Production"): gunicorn on SQLite, 4 workers × 2
     threads, with nginx in front as shipped; one article and a few readers."""
     workdir = tmp_path_factory.mktemp("nginx-site")
@@ -206,10 +248,7 @@ def nginx_site(tmp_path_factory, static_root):
         **PRODUCTION_WORKERS,
         **UNTHROTTLED_RATES,
     )
-    try:
-        manage("migrate", "--noinput", env=env)
-    except ServerError as error:
-        pytest.fail(str(error), pytrace=False)
+    migrated_sqlite(workdir)
     article, readers = in_site_shell(
         env,
         ("published_article", {"title": "Lanterns on the quay"}),
@@ -226,8 +265,9 @@ def nginx_site(tmp_path_factory, static_root):
 
 
 @pytest.fixture(scope="session")
-def ops_postgres_url():
-    """A fresh PostgreSQL database for the scale-out tests, dropped at the end."""
+def ops_postgres_url(tmp_path_factory):
+    """A fresh PostgreSQL database for the scale-out tests, migrated once for all of
+    them (each module's data is its own), dropped at the end."""
     import psycopg
 
     if not answers(OPS_DATABASE_URL):
@@ -246,6 +286,9 @@ def ops_postgres_url():
 
     recreate(create=True)
     try:
+        workdir = tmp_path_factory.mktemp("ops-postgres")
+        env = production_env(workdir, free_port(), DATABASE_URL=OPS_DATABASE_URL)
+        manage("migrate", "--noinput", env=env)
         yield OPS_DATABASE_URL
     finally:
         recreate(create=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bench.server import free_port, manage, production_env
+from bench.server import free_port, production_env
 from tests.ops.client import Client
 from tests.ops.conftest import (
     PASSWORD,
@@ -24,6 +24,8 @@ from tests.ops.conftest import (
     missing,
     start_servers,
 )
+
+pytestmark = pytest.mark.load_sensitive
 
 BEFORE_SECONDS = 2
 CUT_SECONDS = 5
@@ -104,7 +106,6 @@ def site(tmp_path_factory, ops_postgres_url, static_root, redis_server):
         GUNICORN_THREADS=2,
         **UNTHROTTLED_RATES,
     )
-    manage("migrate", "--noinput", env=env)
     article, readers = in_site_shell(
         env,
         ("published_article", {"title": "Read through a cache outage"}),

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from bench.server import free_port, manage, production_env
+from bench.server import free_port, production_env
 from tests.ops.client import Client
 from tests.ops.conftest import PASSWORD, UNTHROTTLED_RATES, in_site_shell, start_servers
 from tests.ops.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.load_sensitive
 
 CUT_SECONDS = 5
 # Before the cut, each cached page is answered this often under the load, so that every
@@ -77,7 +79,6 @@ def site(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
         **UNTHROTTLED_RATES,
     )
     direct_env = {**env, "DATABASE_URL": ops_postgres_url}
-    manage("migrate", "--noinput", env=direct_env)
     read_article, write_article, _ = in_site_shell(
         direct_env,
         ("published_article", {"title": "Read through the blip"}),

@@ -9,8 +9,12 @@ worker threads all busy) and no further; 32 and 64 gave less or no more, with a 
 three times higher. 16 connections are at the knee, not past it into pure queueing.
 """
 
+import pytest
+
 from bench import mixed, server, wrk
 from tests.ops.conftest import PASSWORD, in_site_shell
+
+pytestmark = pytest.mark.load_sensitive
 
 SATURATION_CONNECTIONS = 16
 SECONDS = 6

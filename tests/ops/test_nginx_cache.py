@@ -4,8 +4,12 @@ never answered from it and their answers never stored."""
 
 import time
 
+import pytest
+
 from tests.ops.client import Client
 from tests.ops.conftest import NGINX_SITE_SHARED_MAX_AGE, PASSWORD, in_site_shell
+
+pytestmark = pytest.mark.load_sensitive
 
 BROWSER = {"Accept": "text/html", "Accept-Encoding": "gzip, br"}
 

@@ -20,6 +20,8 @@ from bench.server import free_port
 from tests.ops.client import Client
 from tests.ops.conftest import PASSWORD, nginx_in_front
 
+pytestmark = pytest.mark.load_sensitive
+
 SLOW_CLIENTS = 50
 # A slow client sends one byte of its headers this often: 60 bytes in its first 6 s,
 # never a whole request while the test measures.

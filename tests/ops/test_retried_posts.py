@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import free_port, manage, production_env
+from bench.server import free_port, production_env
 from tests.ops.client import Client
 from tests.ops.conftest import (
     PASSWORD,
@@ -62,7 +62,6 @@ def site(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
         **PRODUCTION_WORKERS,
         **UNTHROTTLED_RATES,
     )
-    manage("migrate", "--noinput", env=env)
     article, readers = in_site_shell(
         env,
         ("published_article", {"title": "Posted through a worker's death"}),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from bs4 import BeautifulSoup
 
-from bench.server import free_port, manage, production_env
+from bench.server import free_port, production_env
 from tests.ops.client import Client
 from tests.ops.conftest import PASSWORD, UNTHROTTLED, in_site_shell, start_servers
 from tests.ops.tcp_proxy import TcpProxy
@@ -60,7 +60,6 @@ def instances(tmp_path_factory, ops_postgres_url, ops_redis_url, static_root):
     }
     port_a = free_port()
     env_a = production_env(workdir, port_a, **shared)
-    manage("migrate", "--noinput", env=env_a)
     *stale_read_articles, article, _, _ = in_site_shell(
         env_a,
         *(

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bench.server import free_port, manage, production_env
+from bench.server import free_port, production_env
 from tests.ops.client import Client
 from tests.ops.conftest import UNTHROTTLED, start_servers
 
@@ -22,7 +22,7 @@ ATTEMPTS = 14
 
 
 @pytest.fixture(scope="module")
-def limited_site(tmp_path_factory, static_root):
+def limited_site(tmp_path_factory, static_root, migrated_sqlite):
     """A SQLite site with the API's sign-in limit at 10 an hour, several workers. Only
     the API is asked, but gunicorn warms the pages up before it forks (static files)."""
     workdir = tmp_path_factory.mktemp("shared-limits")
@@ -36,7 +36,7 @@ def limited_site(tmp_path_factory, static_root):
         ANON_THROTTLE_RATE=UNTHROTTLED,
         USER_THROTTLE_RATE=UNTHROTTLED,
     )
-    manage("migrate", "--noinput", env=env)
+    migrated_sqlite(workdir)
     (server,) = start_servers((env, workdir / "gunicorn.log"))
     try:
         yield server

@@ -18,6 +18,8 @@ import pytest
 from tests.ops.client import Client
 from tests.ops.conftest import PASSWORD, in_site_shell
 
+pytestmark = pytest.mark.load_sensitive
+
 CLIENTS = 100
 # An app keeps a refresh token; the rest sign in with the session, as the site's
 # JavaScript does (each sign-in hashes a password: a quarter of a second of CPU).

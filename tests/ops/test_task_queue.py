@@ -26,7 +26,7 @@ import pytest
 import redis
 from rq.registry import FailedJobRegistry
 
-from bench.server import ROOT, ServerError, free_port, manage, production_env, stop
+from bench.server import ROOT, SQLITE_FILE, free_port, production_env, stop
 from tests.ops.client import Client
 from tests.ops.conftest import UNTHROTTLED_RATES, LiveServer, in_site_shell, start_servers
 from tests.smtp import SMTPServer
@@ -113,7 +113,7 @@ class QueueSite:
     def tasks(self, status):
         """How many tasks of the queue are in `status`, read from the site's database."""
         # production_env's database file.
-        with sqlite3.connect(f"file:{self.workdir / 'db.sqlite3'}?mode=ro", uri=True) as database:
+        with sqlite3.connect(f"file:{self.workdir / SQLITE_FILE}?mode=ro", uri=True) as database:
             (count,) = database.execute(
                 "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = ?",
                 (status,),
@@ -129,7 +129,7 @@ class QueueSite:
 
 
 @pytest.fixture(scope="module")
-def queue_site(tmp_path_factory, static_root):
+def queue_site(tmp_path_factory, static_root, migrated_sqlite):
     """gunicorn on SQLite (1 worker × 2 threads) and a db_worker, the database queue,
     e-mail to a real SMTP server. gunicorn counts as started once /readyz is 200, which
     needs the worker's heartbeat."""
@@ -146,10 +146,7 @@ def queue_site(tmp_path_factory, static_root):
         **SHORT_TIMES,
         **UNTHROTTLED_RATES,
     )
-    try:
-        manage("migrate", "--noinput", env=env)
-    except ServerError as error:
-        pytest.fail(str(error), pytrace=False)
+    migrated_sqlite(workdir)
     smtp.start()
     worker = start_process(DB_WORKER, env, workdir / "worker.log")
     site = QueueSite(None, smtp, workdir, worker, [worker])
@@ -277,7 +274,6 @@ def test_rq_workers_deliver_and_retry_when_the_task_backend_is_rq(
         **SHORT_TIMES,
         **UNTHROTTLED_RATES,
     )
-    manage("migrate", "--noinput", env=env)
     worker = start_process(RQ_WORKER, env, tmp_path / "rqworker.log")
     try:
         # Started once /readyz is 200, which needs RQ's worker registered in Redis.
