@@ -57,8 +57,7 @@ class ExportTooSoon(Exception):
     def __init__(self, wait_seconds):
         self.wait_seconds = wait_seconds
         super().__init__(
-            "You can ask for a copy of your data once a day; "
-            f"try again in {_hours(wait_seconds)}."
+            f"You can ask for a copy of your data once a day; try again in {_hours(wait_seconds)}."
         )
 
 
@@ -75,7 +74,7 @@ def latest_export(user):
 
 
 def export_state(export):
-    """"none", "building", "ready" or "expired"."""
+    """ "none", "building", "ready" or "expired"."""
     if export is None:
         return "none"
     if export.ready_at is None:
@@ -198,7 +197,9 @@ def export_document(user):
             for comment in comments
         ],
         **{
-            kind: [{"created_at": mark.created_at, "article": article(mark.article)} for mark in rows]
+            kind: [
+                {"created_at": mark.created_at, "article": article(mark.article)} for mark in rows
+            ]
             for kind, rows in marks.items()
         },
     }
@@ -245,9 +246,7 @@ def deletion_link_send(user):
     context = {
         "user": user,
         "hours": settings.ACCOUNT_DELETION_LINK_HOURS,
-        "confirm_url": absolute_url(
-            reverse("account_delete_confirm", args=[deletion_token(user)])
-        ),
+        "confirm_url": absolute_url(reverse("account_delete_confirm", args=[deletion_token(user)])),
     }
     send_mail(
         f"[{settings.SITE_NAME}] Confirm deleting your account",
