@@ -294,6 +294,8 @@ def account_delete(user):
         user.email_on_reply = user.email_on_article_comment = False
         user.last_login = None
         user.deleted_at = timezone.now()
+        user.groups.clear()
+        user.user_permissions.clear()
         user.save()  # bumps "site": every page showing the name is out of date
         transaction.on_commit(functools.partial(_end_sessions, session_keys))
         if address:
