@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from content.account_data import build_export, deletion_token
+from content.account_data import build_export, deletion_token, forget_expired_exports
 from content.models import AccountExport, Bookmark, Comment, Like, User
 from tests.api.conftest import JsonClient
 from tests.factories import (
@@ -58,7 +58,7 @@ def run_export_task(django_capture_on_commit_callbacks, start):
     """`start()` (a POST that starts an export), then the task it queued, as stored."""
     with django_capture_on_commit_callbacks(execute=True):
         response = start()
-    queued = DBTaskResult.objects.get(task_path="content.account_data.build_export")
+    queued = DBTaskResult.objects.get(task_path=build_export.module_path)
     with django_capture_on_commit_callbacks(execute=True):
         build_export.call(*queued.args_kwargs["args"])
     return response
@@ -131,16 +131,18 @@ def test_an_export_downloads_for_its_reader_only_and_until_it_expires(client, wo
     assert "expired" in client.get(reverse("account_export")).content.decode()
 
 
-def test_an_expired_export_is_emptied_when_the_next_one_is_built(
-    world, django_capture_on_commit_callbacks
-):
+def test_an_export_is_emptied_when_it_expires(world, django_capture_on_commit_callbacks):
     old = AccountExport.objects.create(
         user=world["other"], data="{...}", ready_at=timezone.now(), expires_at=timezone.now()
     )
     new = AccountExport.objects.create(user=world["reader"])
-    build_export.call(new.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        build_export.call(new.pk)
     old.refresh_from_db()
-    assert old.data == ""
+    assert old.data == ""  # by the next export built
+    new.refresh_from_db()
+    forgetting = DBTaskResult.objects.get(task_path=forget_expired_exports.module_path)
+    assert forgetting.run_after == new.expires_at  # and by a task at its own expiry
 
 
 def test_an_export_can_be_started_once_a_day(client, world):
