@@ -290,7 +290,9 @@ def account_delete(user):
         ):
             model.objects.filter(**{field: user}).delete()
         _blacklist_refresh_tokens(user)
-        session_keys = list(Session.objects.filter(user=user).values_list("session_key", flat=True))
+        sessions = Session.objects.filter(user=user)
+        session_keys = list(sessions.values_list("session_key", flat=True))
+        sessions.delete()  # the rows now; their cached copies once this commits
         user.username = f"deleted-{secrets.token_hex(8)}"
         for field in ("email", "first_name", "last_name", "display_name", "bio"):
             setattr(user, field, "")

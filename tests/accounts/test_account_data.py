@@ -17,7 +17,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from content.account_data import build_export, deletion_token, forget_expired_exports
-from content.models import AccountExport, Bookmark, Comment, Like, User
+from content.models import AccountExport, Bookmark, Comment, Like, Session, User
 from tests.api.conftest import JsonClient
 from tests.factories import (
     ArticleFactory,
@@ -215,6 +215,13 @@ def test_a_deleted_account_is_gone_and_its_comments_stay_as_deleted_reader(
     article_page = article.get_absolute_url()
     assert "Rosa Reader" in visitor.get(article_page).content.decode()  # now cached
     refresh = RefreshToken.for_user(reader)
+    # A session as the session engine that knows its reader stores it.
+    Session.objects.create(
+        session_key="k" * 32,
+        session_data="",
+        expire_date=timezone.now() + timedelta(days=1),
+        user=reader,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         client, response = delete_through(face, reader)
@@ -236,6 +243,7 @@ def test_a_deleted_account_is_gone_and_its_comments_stay_as_deleted_reader(
     assert signed_in.status_code == 400
     if face != "jwt":
         assert client.get(reverse("account")).status_code == 302  # signed out
+    assert not Session.objects.filter(user=gone).exists()
 
     page = visitor.get(article_page).content.decode()
     assert "Rosa Reader" not in page
