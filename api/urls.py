@@ -7,7 +7,7 @@ The names are the contract with the pages (`{% url "api:article-comments" slug %
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import newsroom, reports, revisions, views
+from api import account_data, newsroom, reports, revisions, views
 from project.http_cache import cached_for_visitors
 
 # Public reads are cached for visitors (project/http_cache.py); JSON and the
@@ -82,6 +82,13 @@ urlpatterns = [
         name="author-detail",
     ),
     path("me/bookmarks/", views.MyBookmarksView.as_view(), name="my-bookmarks"),
+    path("me/export/", account_data.ExportView.as_view(), name="my-export"),
+    path(
+        "me/export/<int:pk>/download/",
+        account_data.ExportDownloadView.as_view(),
+        name="my-export-download",
+    ),
+    path("me/delete/", account_data.AccountDeleteView.as_view(), name="my-delete"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # An article's revisions, for staff (api/revisions.py).

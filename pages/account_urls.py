@@ -11,6 +11,14 @@ from pages import views
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("export/", views.account_export, name="account_export"),
+    path(
+        "export/<int:pk>/download/",
+        views.account_export_download,
+        name="account_export_download",
+    ),
+    path("delete/", views.account_delete, name="account_delete"),
+    path("delete/<str:token>/", views.account_delete_confirm, name="account_delete_confirm"),
     path("", include("allauth.account.urls")),
     path(
         "verify-email/<str:key>/",

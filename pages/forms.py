@@ -52,3 +52,23 @@ class NotificationChoicesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email_on_reply", "email_on_article_comment"]
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting one's account, confirmed with the current password."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

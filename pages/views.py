@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
@@ -21,11 +22,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content import notifications, services, versions
+from content import account_data, notifications, services, versions
 from content.models import (
     COMMENT_MAX_LENGTH,
     Article,
@@ -40,6 +42,7 @@ from content.models import (
 from content.search import normalize_query, search_articles
 from pages import seo
 from pages.forms import (
+    AccountDeleteForm,
     CommentForm,
     NewCommentForm,
     NotificationChoicesForm,
@@ -636,6 +639,107 @@ def account(request):
     )
     status = 400 if form.errors else 200
     return render(request, "pages/account.html", {"meta": meta, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_export(request):
+    """The reader's copy of their data: start one (POST), see how it is going, download
+    it while it is offered."""
+    if request.method == "POST":
+        try:
+            account_data.export_request(request.user)
+        except account_data.ExportTooSoon as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "We are putting your data together; we will e-mail you.")
+        return redirect("account_export")
+    export = account_data.latest_export(request.user)
+    meta = seo.PageMeta(
+        title="Your data",
+        description="Download a copy of your data.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {"meta": meta, "export": export, "state": account_data.export_state(export)}
+    return render(request, "pages/account_export.html", context)
+
+
+@login_required
+@require_GET
+def account_export_download(request, pk):
+    """The export file, for its reader only (anyone else: 404), while it is offered."""
+    export = account_data.offered_export(request.user, pk)
+    if export is None:
+        raise Http404("No such export, or it has expired.")
+    response = HttpResponse(export.data, content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{account_data.export_filename(export)}"'
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Deleting one's account: with the password, or (an account without one) by asking
+    for a mailed link."""
+    user = request.user
+    refusal = account_data.deletion_refusal(user)
+    has_password = user.has_usable_password()
+    form = AccountDeleteForm(request.POST or None, user=user) if has_password else None
+    if request.method == "POST" and refusal is None:
+        if not has_password:
+            account_data.deletion_link_send(user)
+            messages.success(request, "We have e-mailed you a link that confirms the deletion.")
+            return redirect("account_delete")
+        if form.is_valid():
+            return _deleted(request, user)
+    meta = seo.PageMeta(
+        title="Delete your account",
+        description="Delete your account.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {
+        "meta": meta,
+        "form": form,
+        "refusal": refusal,
+        "comments": settings.ACCOUNT_DELETION_COMMENTS,
+    }
+    status = 403 if refusal and request.method == "POST" else 400 if form and form.errors else 200
+    return render(request, "pages/account_delete.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete_confirm(request, token):
+    """The mailed link of an account without a password. GET only asks (mail scanners
+    open links); the button POSTs. The signed token is the authority, signed in or not."""
+    user = account_data.read_deletion_token(token)
+    meta = seo.PageMeta(
+        title="Delete your account",
+        description="Confirm deleting your account.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {"meta": meta, "token": token, "valid": user is not None}
+    if user is None:
+        return render(request, "pages/account_delete_confirm.html", context, status=404)
+    if request.method == "POST":
+        return _deleted(request, user)
+    return render(request, "pages/account_delete_confirm.html", context)
+
+
+def _deleted(request, user):
+    try:
+        account_data.account_delete(user)
+    except account_data.DeletionRefused as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        logout(request)  # flushes this session: its cookie names nothing any more
+    messages.success(request, "Your account is deleted. Goodbye.")
+    return redirect("pages:home")
 
 
 # Mail clients send RFC 8058's one-click POST with neither cookies nor a CSRF token. The

@@ -482,6 +482,17 @@ COMMENT_REPORTS_TO_HIDE = env.int("COMMENT_REPORTS_TO_HIDE", default=3)
 COMMENT_MAX_LINKS_NEW_ACCOUNT = env.int("COMMENT_MAX_LINKS_NEW_ACCOUNT", default=2)
 NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
 
+# The reader's data (content/account_data.py, README "Accounts and authentication"): an
+# export is offered for this many days, and one can be started once per interval
+# (seconds). A deleted reader's comments stay as "deleted reader" ("keep") or go
+# ("remove"); the mailed link that deletes an account without a password lasts this long.
+ACCOUNT_EXPORT_DAYS = env.int("ACCOUNT_EXPORT_DAYS", default=7)
+ACCOUNT_EXPORT_INTERVAL = env.int("ACCOUNT_EXPORT_INTERVAL", default=24 * 60 * 60)
+ACCOUNT_DELETION_COMMENTS = env.str("ACCOUNT_DELETION_COMMENTS", default="keep")
+if ACCOUNT_DELETION_COMMENTS not in ("keep", "remove"):
+    raise ImproperlyConfigured('ACCOUNT_DELETION_COMMENTS must be "keep" or "remove".')
+ACCOUNT_DELETION_LINK_HOURS = env.int("ACCOUNT_DELETION_LINK_HOURS", default=24)
+
 # --- JSON API (Django REST Framework) -----------------------------------------
 
 

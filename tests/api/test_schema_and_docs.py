@@ -52,6 +52,13 @@ CONTENT_OPERATIONS = {
     ("/api/v1/articles/{slug}/unpublish/", "post"),
     ("/api/v1/comments/{id}/report/", "post"),
 }
+# The reader's own data (api/account_data.py): signed in only.
+ACCOUNT_OPERATIONS = {
+    ("/api/v1/me/export/", "get"),
+    ("/api/v1/me/export/", "post"),
+    ("/api/v1/me/export/{id}/download/", "get"),
+    ("/api/v1/me/delete/", "post"),
+}
 # The admin change form's editing aids (api/newsroom.py): staff only.
 STAFF_OPERATIONS = {
     ("/api/v1/preview/", "post"),
@@ -89,7 +96,15 @@ def test_the_schema_is_valid_openapi_3_with_every_endpoint_and_the_auth_ones(sch
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     operations_found = {(path, method) for path, method, _ in operations(schema)}
-    assert operations_found == CONTENT_OPERATIONS | STAFF_OPERATIONS | AUTH_OPERATIONS
+    assert operations_found == (
+        CONTENT_OPERATIONS | STAFF_OPERATIONS | AUTH_OPERATIONS | ACCOUNT_OPERATIONS
+    )
+
+
+def test_the_readers_own_data_needs_signing_in(schema):
+    for path, method, operation in operations(schema):
+        if (path, method) in ACCOUNT_OPERATIONS:
+            assert {} not in operation["security"], (path, method)
 
 
 def test_the_staff_endpoints_need_signing_in_and_the_preview_shows_an_example(schema):
@@ -176,6 +191,7 @@ def test_creating_endpoints_document_the_idempotency_key_and_its_422(schema):
             ("/api/v1/articles/{slug}/revisions/{id}/restore/", "post"),
             ("/api/v1/articles/", "post"),
             ("/api/v1/comments/{id}/report/", "post"),
+            ("/api/v1/me/export/", "post"),
         }
     )
     key = header(schema["paths"]["/api/v1/articles/{slug}/comments/"]["post"])
