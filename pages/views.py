@@ -25,7 +25,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content import notifications, services, versions
+from content import notifications, services, sessions, versions
 from content.models import (
     COMMENT_MAX_LENGTH,
     Article,
@@ -636,6 +636,32 @@ def account(request):
     )
     status = 400 if form.errors else 200
     return render(request, "pages/account.html", {"meta": meta, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_sessions(request):
+    """Where the reader is signed in (content/sessions.py); a button ends one of the
+    others, another ends every other one."""
+    current = request.session.session_key
+    if request.method == "POST":
+        place_id = request.POST.get("end", "")
+        if place_id == "others":
+            sessions.end_sessions(request.user, keep_session_key=current)
+            messages.success(request, "You are signed out everywhere else.")
+        elif sessions.end_one(request.user, place_id):
+            messages.success(request, "That session is signed out.")
+        else:
+            messages.error(request, "That session had already ended.")
+        return redirect("account_sessions")
+    meta = seo.PageMeta(
+        title="Where you are signed in",
+        description="Your sessions and API tokens.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {"meta": meta, "places": sessions.signed_in_list(request.user, current)}
+    return render(request, "pages/account_sessions.html", context)
 
 
 # Mail clients send RFC 8058's one-click POST with neither cookies nor a CSRF token. The

@@ -198,7 +198,7 @@ if REDIS_URL:
     }
     # Sessions live in the shared cache, backed by the database so that a cache
     # flush (or outage) signs nobody out; every app server sees the same sessions.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "project.cached_sessions"
 else:
     # diskcache's Django backend: SQLite files of its own in a folder every gunicorn
     # worker of this machine shares (with a cache per process the eleventh failed
@@ -385,6 +385,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a hash of the password: a changed password ends access tokens at once
+    # (refresh tokens are blacklisted, content/sessions.py).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # The CSRF token reaches the page's JavaScript through a <meta> tag, so the cookie

@@ -77,8 +77,15 @@ AUTH_OPERATIONS = {
     ("/api/v1/auth/token/refresh/", "post"),
     ("/api/v1/auth/token/verify/", "post"),
 }
+# The reader's own account (README "Accounts and authentication").
+ACCOUNT_OPERATIONS = {
+    ("/api/v1/me/sessions/", "get"),
+    ("/api/v1/me/sessions/", "delete"),
+    ("/api/v1/me/sessions/{place_id}/", "delete"),
+}
 SIGNED_IN_ONLY = {
     "/api/v1/me/bookmarks/",
+    "/api/v1/me/sessions/",
     "/api/v1/articles/{slug}/revisions/",
     "/api/v1/auth/user/",
     "/api/v1/auth/password/change/",
@@ -89,7 +96,9 @@ def test_the_schema_is_valid_openapi_3_with_every_endpoint_and_the_auth_ones(sch
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     operations_found = {(path, method) for path, method, _ in operations(schema)}
-    assert operations_found == CONTENT_OPERATIONS | STAFF_OPERATIONS | AUTH_OPERATIONS
+    assert operations_found == (
+        CONTENT_OPERATIONS | STAFF_OPERATIONS | AUTH_OPERATIONS | ACCOUNT_OPERATIONS
+    )
 
 
 def test_the_staff_endpoints_need_signing_in_and_the_preview_shows_an_example(schema):
