@@ -43,6 +43,7 @@ from pages.forms import (
     CommentForm,
     NewCommentForm,
     NotificationChoicesForm,
+    ProfileForm,
     new_idempotency_key,
 )
 from pages.ratelimits import too_fast
@@ -621,21 +622,31 @@ def _sign_in_first(slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """The reader's account page: their e-mail notifications, and the ways to change
-    their address and password (allauth's pages)."""
-    form = NotificationChoicesForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    """The reader's account page: their public profile and e-mail notifications (two
+    forms: the profile's submit button is named "profile"), and the ways to their addresses,
+    password and sessions (allauth's pages and /accounts/sessions/)."""
+    posted = request.POST if request.method == "POST" else None
+    profile = ProfileForm(posted if posted and "profile" in posted else None, instance=request.user)
+    form = NotificationChoicesForm(
+        posted if posted and "profile" not in posted else None, instance=request.user
+    )
+    if profile.is_bound and profile.is_valid():
+        profile.save()  # a User save outside the private fields: cached pages follow
+        messages.success(request, "Your profile is saved.")
+        return redirect("account")
+    if form.is_bound and form.is_valid():
         notifications.notifications_set(user=request.user, **form.cleaned_data)
         messages.success(request, "Your e-mail choices are saved.")
         return redirect("account")
     meta = seo.PageMeta(
         title="Your account",
-        description="Your e-mail notifications, address and password.",
+        description="Your profile, e-mail notifications, addresses, password and sessions.",
         canonical_path=request.path,
         noindex=True,
     )
-    status = 400 if form.errors else 200
-    return render(request, "pages/account.html", {"meta": meta, "form": form}, status=status)
+    status = 400 if profile.errors or form.errors else 200
+    context = {"meta": meta, "profile": profile, "form": form}
+    return render(request, "pages/account.html", context, status=status)
 
 
 @login_required

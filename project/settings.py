@@ -346,6 +346,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
+# A new address waits beside the old one until it is verified, then replaces it
+# (user.email stays the old one until then); the old address is told of the change, and
+# of a changed password.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the sign-in page
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
