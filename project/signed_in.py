@@ -87,3 +87,13 @@ class ModelBackend(_UserByKey, backends.ModelBackend):
 
 class AuthenticationBackend(_UserByKey, auth_backends.AuthenticationBackend):
     """allauth's: sign-in by e-mail or username, on the pages and through the API."""
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        email = credentials.get("email")
+        # allauth finds an account by any of its addresses, a new one still waiting for
+        # its verification included (ACCOUNT_CHANGE_EMAIL); only the address in use,
+        # which the new one becomes once verified, signs in.
+        if user is not None and email and user.email.casefold() != email.strip().casefold():
+            return None
+        return user

@@ -79,6 +79,8 @@ AUTH_OPERATIONS = {
 }
 # The reader's own account (README "Accounts and authentication").
 ACCOUNT_OPERATIONS = {
+    ("/api/v1/me/email/", "get"),
+    ("/api/v1/me/email/", "post"),
     ("/api/v1/me/sessions/", "get"),
     ("/api/v1/me/sessions/", "delete"),
     ("/api/v1/me/sessions/{place_id}/", "delete"),
@@ -86,6 +88,7 @@ ACCOUNT_OPERATIONS = {
 SIGNED_IN_ONLY = {
     "/api/v1/me/bookmarks/",
     "/api/v1/me/sessions/",
+    "/api/v1/me/email/",
     "/api/v1/articles/{slug}/revisions/",
     "/api/v1/auth/user/",
     "/api/v1/auth/password/change/",
