@@ -5,10 +5,12 @@ every other session and every refresh token."""
 import json
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from content.models import Session
 from tests.factories import verified_user
+from tests.mailbox import link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,18 @@ def test_a_password_change_ends_the_other_sessions_and_every_refresh_token(face)
     # The access token carries the old password's hash (CHECK_REVOKE_TOKEN).
     assert Client().get("/api/v1/auth/user/", headers=bearer(tokens)).status_code == 401
     assert Session.objects.filter(user=reader).count() == 1
+
+
+def test_a_password_reset_ends_every_session_and_refresh_token():
+    reader = verified_user()
+    firefox = browser(reader)
+    tokens = jwt_sign_in(reader)
+    stranger = Client()  # the reset happens signed out
+    stranger.post("/accounts/password/reset/", {"email": reader.email})
+    link = link_in(mail.outbox[-1]).removeprefix("http://testserver")
+    form_url = stranger.get(link, follow=True).redirect_chain[-1][0]
+    done = stranger.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert not signed_in(firefox)
+    assert not refreshes(tokens)
+    assert not Session.objects.filter(user=reader).exists()
