@@ -13,6 +13,8 @@ address and per account, in the shared cache, so several app servers count toget
 import hashlib
 
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import AddEmailForm
+from allauth.account.models import EmailAddress
 from dj_rest_auth import views as rest_auth_views
 from dj_rest_auth.registration import views as registration_views
 from django.contrib.auth import logout as django_logout
@@ -21,7 +23,7 @@ from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import CSRFCheck
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
@@ -31,6 +33,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from api.auth_serializers import LogoutSerializer
 from api.throttling import CurrentRatesMixin
+from api.views import ApiView
 
 # --- Throttling ---------------------------------------------------------------------
 
@@ -178,3 +181,47 @@ class CsrfTokenView(APIView):
 
     def get(self, request):
         return Response({"csrf_token": get_token(request)})
+
+
+# --- The reader's e-mail addresses ------------------------------------------------------
+
+
+class EmailAddressSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    verified = serializers.BooleanField(read_only=True)
+    primary = serializers.BooleanField(read_only=True)
+
+
+class MyEmailView(ApiView):
+    """Your e-mail addresses. POST `{"email"}` starts a change to that address: it is
+    verified first (a link mailed to it) and replaces your address only then; the old
+    address is told. The answer is the same whether or not another account has it."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = AUTH_THROTTLES
+
+    @extend_schema(
+        operation_id="me_email_list",
+        summary="Your e-mail addresses",
+        responses=EmailAddressSerializer(many=True),
+    )
+    def get(self, request):
+        addresses = EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
+        return Response(EmailAddressSerializer(addresses, many=True).data)
+
+    @extend_schema(
+        operation_id="me_email_change",
+        summary="Change your e-mail address (verified first)",
+        request=EmailAddressSerializer,
+        responses={
+            202: inline_serializer("EmailChangeStarted", {"detail": serializers.CharField()})
+        },
+    )
+    def post(self, request):
+        # allauth's own form and its save: the same rules as the /accounts/email/ page
+        # (enumeration prevention, one pending new address, the verification mail).
+        form = AddEmailForm(user=request.user, data={"email": request.data.get("email")})
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        form.save(request)
+        return Response({"detail": "Verification e-mail sent."}, status=202)

@@ -7,7 +7,7 @@ The names are the contract with the pages (`{% url "api:article-comments" slug %
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import account_data, newsroom, reports, revisions, views
+from api import account_data, auth, newsroom, reports, revisions, sessions, views
 from project.http_cache import cached_for_visitors
 
 # Public reads are cached for visitors (project/http_cache.py); JSON and the
@@ -89,6 +89,9 @@ urlpatterns = [
         name="my-export-download",
     ),
     path("me/delete/", account_data.AccountDeleteView.as_view(), name="my-delete"),
+    path("me/email/", auth.MyEmailView.as_view(), name="my-email"),
+    path("me/sessions/", sessions.MySessionsView.as_view(), name="my-sessions"),
+    path("me/sessions/<str:place_id>/", sessions.MySessionView.as_view(), name="my-session"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # An article's revisions, for staff (api/revisions.py).

@@ -28,10 +28,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django_tasks import task
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from content import sessions
 from content.models import (
     AccountExport,
     ArticleAutosave,
@@ -42,7 +41,6 @@ from content.models import (
     IdempotencyKey,
     Like,
     Notification,
-    Session,
     User,
 )
 from content.site import absolute_url
@@ -289,10 +287,7 @@ def account_delete(user):
             (SocialAccount, "user"),
         ):
             model.objects.filter(**{field: user}).delete()
-        _blacklist_refresh_tokens(user)
-        sessions = Session.objects.filter(user=user)
-        session_keys = list(sessions.values_list("session_key", flat=True))
-        sessions.delete()  # the rows now; their cached copies once this commits
+        sessions.end_sessions(user)  # every session and refresh token
         user.username = f"deleted-{secrets.token_hex(8)}"
         for field in ("email", "first_name", "last_name", "display_name", "bio"):
             setattr(user, field, "")
@@ -304,7 +299,6 @@ def account_delete(user):
         user.groups.clear()
         user.user_permissions.clear()
         user.save()  # bumps "site": every page showing the name is out of date
-        transaction.on_commit(functools.partial(_end_sessions, session_keys))
         if address:
             send_mail(
                 f"[{settings.SITE_NAME}] Your account is deleted",
@@ -316,26 +310,6 @@ def account_delete(user):
                 [address],
             )
     return user
-
-
-def _blacklist_refresh_tokens(user):
-    BlacklistedToken.objects.bulk_create(
-        [
-            BlacklistedToken(token=token)
-            for token in OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _end_sessions(session_keys):
-    """Through the session engine's own store, so a cached copy of each session goes
-    too. The reader's sessions that the engine does not list by user (Django's plain
-    session table) are dead already: the auth hash of each no longer matches the
-    changed password, and the account is inactive."""
-    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
-    for key in session_keys:
-        store(key).delete()
 
 
 def _hours(seconds):

@@ -7,7 +7,7 @@ class ContentConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from content import roles, versions
+        from content import roles, sessions, versions  # noqa: F401 (sessions: its receiver)
 
         versions.connect()
         post_migrate.connect(roles.create_missing_roles, sender=self)

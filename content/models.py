@@ -60,6 +60,22 @@ class User(AbstractUser):
     def __str__(self):
         return self.public_name
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        # An existing reader's new password (changed or reset: pages, API, admin) ends
+        # their other sessions and refresh tokens once saved (content/sessions.py).
+        self.password_replaced = self.pk is not None
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if getattr(self, "password_replaced", False):
+            from content.sessions import end_sessions  # content.sessions imports models
+
+            self.password_replaced = False
+            # The session making the change survives: Django's update_session_auth_hash
+            # (which allauth, dj-rest-auth and the admin call next) saves it anew.
+            end_sessions(self)
+
     @property
     def public_name(self):
         if self.deleted_at:

@@ -11,6 +11,7 @@ from pages import views
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("sessions/", views.account_sessions, name="account_sessions"),
     path("export/", views.account_export, name="account_export"),
     path(
         "export/<int:pk>/download/",

@@ -46,6 +46,14 @@ class CommentReportForm(forms.Form):
     )
 
 
+class ProfileForm(forms.ModelForm):
+    """The reader's public name and bio, on the account page."""
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio"]
+
+
 class NotificationChoicesForm(forms.ModelForm):
     """The reader's e-mail notifications, on the account page."""
 

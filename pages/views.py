@@ -27,7 +27,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content import account_data, notifications, services, versions
+from content import account_data, notifications, services, sessions, versions
 from content.models import (
     COMMENT_MAX_LENGTH,
     Article,
@@ -46,6 +46,7 @@ from pages.forms import (
     CommentForm,
     NewCommentForm,
     NotificationChoicesForm,
+    ProfileForm,
     new_idempotency_key,
 )
 from pages.ratelimits import too_fast
@@ -624,21 +625,57 @@ def _sign_in_first(slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """The reader's account page: their e-mail notifications, and the ways to change
-    their address and password (allauth's pages)."""
-    form = NotificationChoicesForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    """The reader's account page: their public profile and e-mail notifications (two
+    forms: the profile's submit button is named "profile"), and the ways to their addresses,
+    password and sessions (allauth's pages and /accounts/sessions/)."""
+    posted = request.POST if request.method == "POST" else None
+    profile = ProfileForm(posted if posted and "profile" in posted else None, instance=request.user)
+    form = NotificationChoicesForm(
+        posted if posted and "profile" not in posted else None, instance=request.user
+    )
+    if profile.is_bound and profile.is_valid():
+        profile.save()  # a User save outside the private fields: cached pages follow
+        messages.success(request, "Your profile is saved.")
+        return redirect("account")
+    if form.is_bound and form.is_valid():
         notifications.notifications_set(user=request.user, **form.cleaned_data)
         messages.success(request, "Your e-mail choices are saved.")
         return redirect("account")
     meta = seo.PageMeta(
         title="Your account",
-        description="Your e-mail notifications, address and password.",
+        description="Your profile, e-mail notifications, addresses, password and sessions.",
         canonical_path=request.path,
         noindex=True,
     )
-    status = 400 if form.errors else 200
-    return render(request, "pages/account.html", {"meta": meta, "form": form}, status=status)
+    status = 400 if profile.errors or form.errors else 200
+    context = {"meta": meta, "profile": profile, "form": form}
+    return render(request, "pages/account.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_sessions(request):
+    """Where the reader is signed in (content/sessions.py); a button ends one of the
+    others, another ends every other one."""
+    current = request.session.session_key
+    if request.method == "POST":
+        place_id = request.POST.get("end", "")
+        if place_id == "others":
+            sessions.end_sessions(request.user, keep_session_key=current)
+            messages.success(request, "You are signed out everywhere else.")
+        elif sessions.end_one(request.user, place_id):
+            messages.success(request, "That session is signed out.")
+        else:
+            messages.error(request, "That session had already ended.")
+        return redirect("account_sessions")
+    meta = seo.PageMeta(
+        title="Where you are signed in",
+        description="Your sessions and API tokens.",
+        canonical_path=request.path,
+        noindex=True,
+    )
+    context = {"meta": meta, "places": sessions.signed_in_list(request.user, current)}
+    return render(request, "pages/account_sessions.html", context)
 
 
 @login_required

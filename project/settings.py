@@ -198,7 +198,7 @@ if REDIS_URL:
     }
     # Sessions live in the shared cache, backed by the database so that a cache
     # flush (or outage) signs nobody out; every app server sees the same sessions.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "project.cached_sessions"
 else:
     # diskcache's Django backend: SQLite files of its own in a folder every gunicorn
     # worker of this machine shares (with a cache per process the eleventh failed
@@ -346,6 +346,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
+# A new address waits beside the old one until it is verified, then replaces it
+# (user.email stays the old one until then); the old address is told of the change, and
+# of a changed password.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the sign-in page
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
@@ -385,6 +390,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a hash of the password: a changed password ends access tokens at once
+    # (refresh tokens are blacklisted, content/sessions.py).
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # The CSRF token reaches the page's JavaScript through a <meta> tag, so the cookie

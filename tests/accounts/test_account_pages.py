@@ -5,12 +5,11 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from content.models import User
+from content.models import Session, User
 from tests.factories import verified_user
 from tests.html import soup
 from tests.mailbox import link_in

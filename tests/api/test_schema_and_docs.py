@@ -52,13 +52,6 @@ CONTENT_OPERATIONS = {
     ("/api/v1/articles/{slug}/unpublish/", "post"),
     ("/api/v1/comments/{id}/report/", "post"),
 }
-# The reader's own data (api/account_data.py): signed in only.
-ACCOUNT_OPERATIONS = {
-    ("/api/v1/me/export/", "get"),
-    ("/api/v1/me/export/", "post"),
-    ("/api/v1/me/export/{id}/download/", "get"),
-    ("/api/v1/me/delete/", "post"),
-}
 # The admin change form's editing aids (api/newsroom.py): staff only.
 STAFF_OPERATIONS = {
     ("/api/v1/preview/", "post"),
@@ -84,8 +77,22 @@ AUTH_OPERATIONS = {
     ("/api/v1/auth/token/refresh/", "post"),
     ("/api/v1/auth/token/verify/", "post"),
 }
+# The reader's own account (README "Accounts and authentication"): signed in only.
+ACCOUNT_OPERATIONS = {
+    ("/api/v1/me/export/", "get"),
+    ("/api/v1/me/export/", "post"),
+    ("/api/v1/me/export/{id}/download/", "get"),
+    ("/api/v1/me/delete/", "post"),
+    ("/api/v1/me/email/", "get"),
+    ("/api/v1/me/email/", "post"),
+    ("/api/v1/me/sessions/", "get"),
+    ("/api/v1/me/sessions/", "delete"),
+    ("/api/v1/me/sessions/{place_id}/", "delete"),
+}
 SIGNED_IN_ONLY = {
     "/api/v1/me/bookmarks/",
+    "/api/v1/me/sessions/",
+    "/api/v1/me/email/",
     "/api/v1/articles/{slug}/revisions/",
     "/api/v1/auth/user/",
     "/api/v1/auth/password/change/",

@@ -6,11 +6,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.sessions.models import Session
 from django.core import mail
 from playwright.sync_api import expect
 
-from content.models import User
+from content.models import Session, User
 from tests.browser.conftest import live_database, same_document, wait_until, without_javascript
 from tests.factories import ArticleFactory, CommentFactory, LikeFactory, UserFactory
 
