@@ -102,7 +102,7 @@ def test_redis_url_selects_the_shared_cache_and_cached_sessions():
     assert json.loads(result.stdout) == [
         "project.cache.FallbackRedisCache",
         "redis://127.0.0.1:6379/3",
-        "django.contrib.sessions.backends.cached_db",
+        "project.cached_sessions",
     ]
 
 
