@@ -5,6 +5,7 @@ every rendition from the original's name, ratio, width and format; its PROCESSOR
 points here, so a save only queues the work (on commit) and no request ever resizes.
 """
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -76,6 +77,10 @@ def make_renditions(*, storage, file_name, sender=None, new=(), old=()):
                 picture.save(image)
     for picture in old:
         utils.reconstruct(*picture).delete()
+    # Cached pages and API answers named the original: every list shows covers.
+    from content import versions  # here: content.versions imports the models, which import us
+
+    versions.bump(versions.SITE)
 
 
 def renditions(field_file, ratio=None):
@@ -118,3 +123,13 @@ def social_image(field_file):
     """The 1200x630 JPEG crop for og:image, or None until it is made."""
     made = [r for r in renditions(field_file, SOCIAL_RATIO) if r["format"] == "jpeg"]
     return next((r for r in made if r["width"] == 1200), made[-1] if made else None)
+
+
+class CoverImageField(forms.ImageField):
+    """The form field for covers: our checks first, so a bomb or an oversized file gets
+    its own message instead of Django's generic "not an image"."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            check_cover(data)
+        return super().to_python(data)

@@ -388,7 +388,7 @@ def _article_meta(article):
         canonical_path=path,
         og_type="article",
         json_url=reverse("api:article-detail", args=[article.slug]),
-        image_url=seo.absolute_url(image["url"]) if image else "",
+        image_url=image["url"] if image else "",
         image_alt=article.cover_alt,
         image_width=image["width"] if image else None,
         image_height=image["height"] if image else None,
