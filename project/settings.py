@@ -580,6 +580,7 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 # Cover uploads: refused above these (content/pictures.py); pixels guard against bombs.
 COVER_MAX_BYTES = 10 * 2**20
 COVER_MAX_PIXELS = 40_000_000
