@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from content import services
+from content import pictures, services
 from content.models import COMMENT_MAX_LENGTH, EDITED_TEXT_MAX_LENGTH, Article, Comment, Tag, User
 from content.services import COMMENT_EDIT_WINDOW
 from content.site import absolute_url
@@ -182,11 +182,21 @@ class TagListSerializer(serializers.Serializer):
 # --- Articles ------------------------------------------------------------------------------
 
 
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.ChoiceField(choices=["avif", "webp", "jpeg"])
+
+
 class CoverSerializer(serializers.Serializer):
     url = serializers.URLField()
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     alt = serializers.CharField()
+    renditions = RenditionSerializer(
+        many=True, help_text="Resized copies (the article's ratio), empty until made."
+    )
 
 
 class ArticleListItemSerializer(serializers.Serializer):
@@ -223,6 +233,10 @@ class ArticleListItemSerializer(serializers.Serializer):
             "width": article.cover_width,
             "height": article.cover_height,
             "alt": article.cover_alt,
+            "renditions": [
+                {**rendition, "url": absolute_url(rendition["url"])}
+                for rendition in pictures.renditions(article.cover_image)
+            ],
         }
 
 

@@ -40,6 +40,7 @@ from content.models import (
     can_publish_articles,
     owns_or_edits,
 )
+from content.pictures import CoverImageField
 from content.revisions import (
     compare,
     conflict_notice,
@@ -110,6 +111,9 @@ class ArticleAdminForm(forms.ModelForm):
     someone else's newer one is refused instead of silently undoing it."""
 
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        field_classes = {"cover_image": CoverImageField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,10 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
+from pictures.models import PictureField
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 from content.markdown import render_markdown
+from content.pictures import SOCIAL_RATIO, cover_path, validate_cover
 
 COMMENT_MAX_LENGTH = 5000
 # Articles' order wherever they are listed: latest publication first, ties by id.
@@ -389,9 +391,13 @@ class Article(models.Model):
     # Rendered and sanitized once on save, so no request ever renders Markdown.
     body_html = models.TextField(editable=False, default="")
     reading_time = models.PositiveSmallIntegerField(editable=False, default=1)
-    cover_image = models.ImageField(
-        upload_to="covers/%Y/%m/",
+    cover_image = PictureField(
+        upload_to=cover_path,
+        validators=[validate_cover],
         blank=True,
+        aspect_ratios=[None, SOCIAL_RATIO],
+        container_width=1600,
+        grid_columns=4,
         width_field="cover_width",
         height_field="cover_height",
     )

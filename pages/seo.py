@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
+from content import pictures
 from content.site import absolute_url
 
 
@@ -30,6 +31,8 @@ class PageMeta:
     og_type: str = "website"
     image_url: str = ""
     image_alt: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
     noindex: bool = False
     structured_data: list = field(default_factory=list)
     alternates: list = field(default_factory=list)  # (type, title, href) beyond the site feeds
@@ -105,10 +108,15 @@ def article_data(article):
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
     if article.cover_image:
-        data["image"] = {
-            "@type": "ImageObject",
-            "url": absolute_url(article.cover_image.url),
+        image = pictures.social_image(article.cover_image) or {
+            "url": article.cover_image.url,
             "width": article.cover_width,
             "height": article.cover_height,
+        }
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": absolute_url(image["url"]),
+            "width": image["width"],
+            "height": image["height"],
         }
     return data

@@ -384,16 +384,20 @@ def _article_meta(article):
         ("Articles", reverse("pages:article-list")),
         (article.title, path),
     ]
+    article_data = seo.article_data(article)
+    image = article_data.get("image")  # the social crop, or the original
     meta = seo.PageMeta(
         title=article.title,
         description=article.description,
         canonical_path=path,
         og_type="article",
         json_url=reverse("api:article-detail", args=[article.slug]),
-        image_url=seo.absolute_url(article.cover_image.url) if article.cover_image else "",
+        image_url=image["url"] if image else "",
         image_alt=article.cover_alt,
+        image_width=image["width"] if image else None,
+        image_height=image["height"] if image else None,
         noindex=not article.is_published,
-        structured_data=[seo.article_data(article), seo.breadcrumb_data(crumbs)],
+        structured_data=[article_data, seo.breadcrumb_data(crumbs)],
     )
     return meta, crumbs
 

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "rest_framework",
+    "pictures",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rest_framework_simplejwt.token_blacklist",
@@ -598,6 +599,21 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# Cover uploads: refused above these (content/pictures.py); pixels guard against bombs.
+COVER_MAX_BYTES = 10 * 2**20
+COVER_MAX_PIXELS = 40_000_000
+# Renditions 400/800/1200/1600 px wide (4 columns of 1600, one density), made in the
+# worker (content.pictures.queue_renditions), never placeholders.
+PICTURES = {
+    "CONTAINER_WIDTH": 1600,
+    "GRID_COLUMNS": 4,
+    "PIXEL_DENSITIES": [1],
+    "BREAKPOINTS": {"s": 768, "m": 992, "l": 1200},
+    "FILE_TYPES": ["AVIF", "WEBP", "JPEG"],
+    "USE_PLACEHOLDERS": False,
+    "PROCESSOR": "content.pictures.queue_renditions",
+}
 
 # Source maps are for developer tools, not readers: compressing the vendored ones
 # (Swagger UI's, several MB) with brotli would triple `collectstatic`'s time.

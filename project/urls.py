@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from project import health
 
@@ -19,5 +19,7 @@ urlpatterns = [
 handler404 = "project.errors.page_not_found"
 handler500 = "project.errors.server_error"
 
-# Uploaded cover images in development; in production the web server serves /media/.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded cover images in development and for the quality gates' gunicorn (SERVE_MEDIA);
+# in production the web server serves /media/. (`static()` does nothing without DEBUG.)
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

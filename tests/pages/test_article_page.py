@@ -56,7 +56,7 @@ def test_the_cover_image_carries_its_dimensions_and_alt_text(client, settings, t
     settings.MEDIA_ROOT = tmp_path
     article = ArticleFactory(cover_image=png(640, 360), cover_alt="A teal square")
 
-    cover = soup(client.get(article.get_absolute_url())).select_one("img.article__cover")
+    cover = soup(client.get(article.get_absolute_url())).select_one(".article__cover img")
 
     assert (cover["width"], cover["height"], cover["alt"]) == ("640", "360", "A teal square")
 

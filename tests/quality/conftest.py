@@ -44,7 +44,15 @@ class LiveSite:
 def live_site(tmp_path_factory, static_root):
     workdir = tmp_path_factory.mktemp("live-site")
     port = free_port()
-    env = production_env(workdir, port, WEB_CONCURRENCY=2, STATIC_ROOT=static_root)
+    env = production_env(
+        workdir,
+        port,
+        WEB_CONCURRENCY=2,
+        STATIC_ROOT=static_root,
+        # The demo's covers, served by gunicorn (no nginx here).
+        MEDIA_ROOT=str(workdir / "media"),
+        SERVE_MEDIA="on",
+    )
     try:
         for command in (["migrate", "--noinput"], ["seed_demo"]):
             manage(*command, env=env)

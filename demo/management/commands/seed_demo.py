@@ -25,6 +25,8 @@ from django.utils import timezone
 from content import versions
 from content.models import Article, Bookmark, Comment, Like, Tag, User, reading_minutes
 from demo import generate as demo
+from demo.covers import SIZE as COVER_SIZE
+from demo.covers import WITHOUT_COVER_EVERY, ensure_covers
 
 # Articles generated, checked and inserted together; small enough that `slug__in`
 # stays within SQLite's parameter limit.
@@ -144,7 +146,10 @@ def seed_demo_content(*, articles, comments):
     author_ids = [user_ids[author.username] for author in demo.AUTHORS]
     tag_ids = {name: Tag.objects.get_or_create(name=name)[0].pk for name in demo.TAG_NAMES}
     reference = _reference_time(now, author_ids)
-    _ensure_articles(count=articles, reference=reference, user_ids=user_ids, tag_ids=tag_ids)
+    covers = ensure_covers() if articles else {}
+    _ensure_articles(
+        count=articles, reference=reference, user_ids=user_ids, tag_ids=tag_ids, covers=covers
+    )
     _ensure_comments(total=comments, now=now, user_ids=user_ids, author_ids=author_ids)
 
 
@@ -208,7 +213,7 @@ def _reference_time(now, author_ids):
     return published_at - offset
 
 
-def _ensure_articles(*, count, reference, user_ids, tag_ids):
+def _ensure_articles(*, count, reference, user_ids, tag_ids, covers):
     Tagging = Article.tags.through
     for start in range(0, count, ARTICLE_CHUNK):
         index_by_slug = {
@@ -227,7 +232,7 @@ def _ensure_articles(*, count, reference, user_ids, tag_ids):
         reset_queries()
         plans = [demo.article_plan(index) for index in missing]
         articles = Article.objects.bulk_create(
-            _article(plan, reference=reference, user_ids=user_ids) for plan in plans
+            _article(plan, reference=reference, user_ids=user_ids, covers=covers) for plan in plans
         )
         _backdate(articles, reference=reference)
         pairs = list(zip(articles, plans, strict=True))
@@ -254,10 +259,17 @@ def _ensure_articles(*, count, reference, user_ids, tag_ids):
         )
 
 
-def _article(plan, *, reference, user_ids):
+def _article(plan, *, reference, user_ids, covers):
     # bulk_create skips Article.save(), so everything save() derives is set here;
     # body_html comes pre-rendered from the block pool.
+    cover, alt = covers.get(plan.tags[0], ("", ""))
+    if plan.index % WITHOUT_COVER_EVERY == WITHOUT_COVER_EVERY - 1:
+        cover, alt = "", ""
     return Article(
+        cover_image=cover,
+        cover_width=COVER_SIZE[0] if cover else None,
+        cover_height=COVER_SIZE[1] if cover else None,
+        cover_alt=alt,
         title=plan.title,
         slug=plan.slug,
         summary=plan.summary,
