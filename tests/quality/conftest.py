@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from bench.server import (
     ServerError,
@@ -20,12 +21,15 @@ from bench.server import (
     start_gunicorn,
     stop,
 )
+from tests.quality.tools import CHROMIUM, CHROMIUM_ARGS, require
 
 # The pages every gate checks, by the name a failing test carries.
 PAGES = ["home", "list", "detail", "tag", "author", "search"]
 
 # Per page: Lighthouse's score by category and its HTML report, for the summary.
 LIGHTHOUSE_SCORES = pytest.StashKey[dict]()
+# Per page and viewport width: the bytes of the images it loads, for the summary.
+IMAGE_BYTES = pytest.StashKey[dict]()
 # Per target: the MDN HTTP Observatory's report (score, grade, tests), for the summary.
 OBSERVATORY_RESULTS = pytest.StashKey[dict]()
 
@@ -67,6 +71,20 @@ def live_site(tmp_path_factory, static_root):
 
 
 @pytest.fixture(scope="session")
+def chromium():
+    (executable,) = require(CHROMIUM)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def image_bytes(request):
+    return request.config.stash.setdefault(IMAGE_BYTES, {})
+
+
+@pytest.fixture(scope="session")
 def lighthouse_scores(request):
     return request.config.stash.setdefault(LIGHTHOUSE_SCORES, {})
 
@@ -78,6 +96,12 @@ def observatory_results(request):
 
 def pytest_terminal_summary(terminalreporter, config):
     _summarize_observatory(terminalreporter, config.stash.get(OBSERVATORY_RESULTS, {}))
+    if images := config.stash.get(IMAGE_BYTES, {}):
+        terminalreporter.section("Image bytes loaded (covers as renditions)")
+        for (page, width), (total, count) in sorted(images.items()):
+            terminalreporter.write_line(
+                f"{page:<8} {width:>5} px wide: {total:>8,} bytes in {count} images"
+            )
     results = config.stash.get(LIGHTHOUSE_SCORES, {})
     if not results:
         return

@@ -2,22 +2,12 @@
 dark colour scheme (the stylesheet has both, and contrast is checked in each)."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.quality.conftest import PAGES
-from tests.quality.tools import AXE_SCRIPT, CHROMIUM, CHROMIUM_ARGS, require
+from tests.quality.tools import AXE_SCRIPT, require
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 COLOR_SCHEMES = ["light", "dark"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    (executable,) = require(CHROMIUM)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("color_scheme", COLOR_SCHEMES)

@@ -106,3 +106,10 @@ def _failed_audits(lhr, category):
             value = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
             lines.append(f"  {audit['id']}: {audit['title']}{value}, score {audit['score']}")
     return "\n".join(lines) or "  (none with weight; see the report)"
+
+
+@pytest.mark.parametrize("page", LIGHTHOUSE_PAGES)
+def test_lighthouse_sees_no_layout_shift(page, live_site, lighthouse_report):
+    """Covers and everything else keep their place as the page loads (CLS 0)."""
+    shift = lighthouse_report(page)["audits"]["cumulative-layout-shift"]["numericValue"]
+    assert shift == 0, f"{live_site.paths[page]}: cumulative layout shift {shift}"
