@@ -5,10 +5,13 @@ every rendition from the original's name, ratio, width and format; its PROCESSOR
 points here, so a save only queues the work (on commit) and no request ever resizes.
 """
 
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 from pictures import utils
 from pictures.models import PillowPicture
@@ -107,10 +110,6 @@ def renditions(field_file, ratio=None):
 def cover_path(instance, filename):
     """covers/YYYY/MM/<name>.<the decoded format's extension>: the stored name never
     claims another type than the content (the web server types files by extension)."""
-    from pathlib import PurePath
-
-    from django.utils import timezone
-
     kind = check_cover(instance.cover_image.file)
     return timezone.now().strftime(f"covers/%Y/%m/{PurePath(filename).stem}.{FORMATS[kind]}")
 
