@@ -220,7 +220,9 @@ class MyEmailView(ApiView):
     def post(self, request):
         # allauth's own form and its save: the same rules as the /accounts/email/ page
         # (enumeration prevention, one pending new address, the verification mail).
-        form = AddEmailForm(user=request.user, data={"email": request.data.get("email")})
+        serializer = EmailAddressSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)  # the shape: a JSON object with `email`
+        form = AddEmailForm(user=request.user, data=serializer.validated_data)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
         form.save(request)

@@ -2,12 +2,14 @@
 off) and the API (session + CSRF): a new address is used only once verified, the old
 one is told, and a taken address answers as a free one."""
 
+import json
+
 import pytest
 from django.core import mail
 from django.test import Client
 
 from content.models import User
-from tests.accounts.test_sessions import PASSWORD, api, browser, post
+from tests.accounts.test_sessions import PASSWORD, api, browser, csrf, post
 from tests.factories import ArticleFactory, verified_user
 from tests.mailbox import link_in
 
@@ -65,11 +67,17 @@ def test_a_taken_address_answers_exactly_as_a_free_one(face):
     assert User.objects.get(username="owner").email == "taken@example.com"
 
 
-def test_a_bad_address_is_a_field_error():
+@pytest.mark.parametrize("body", [{"email": "not an address"}, {}, None, []])
+def test_a_bad_address_or_body_is_a_field_error(body):
     client = browser(verified_user())
-    response = api(client, "post", "me/email/", {"email": "not an address"})
+    response = client.post(
+        "/api/v1/me/email/",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf(client)},
+    )
     assert response.status_code == 400
-    assert "email" in response.json()["errors"]
+    assert response.json()["errors"]
 
 
 def test_a_profile_change_shows_at_once_on_a_cached_page():
