@@ -198,3 +198,13 @@ def test_a_password_change_elsewhere_signs_this_session_out(client):
     reader.set_password(NEW_PASSWORD)
     reader.save()
     assert client.get("/bookmarks/").status_code == 302
+
+
+def test_the_account_page_links_every_part_of_the_account(client):
+    client.force_login(verified_user())
+    page = soup(client.get("/accounts/"))
+    assert page.body["data-signed-in-only"] == "/"  # and nothing else came into the tag
+    assert not any("<" in name or "<" in value for name, value in page.body.attrs.items())
+    links = {a["href"] for a in page.main.find_all("a")}
+    for path in ("email/", "password/change/", "sessions/", "export/", "delete/"):
+        assert f"/accounts/{path}" in links
