@@ -38,6 +38,11 @@ class PageMeta:
     alternates: list = field(default_factory=list)  # (type, title, href) beyond the site feeds
     json_url: str = ""  # the same data in the JSON API
 
+    @classmethod
+    def private(cls, request, title, description):
+        """A page about the reader at hand (account, a comment's forms): not indexed."""
+        return cls(title, description, canonical_path=request.path, noindex=True)
+
     @property
     def full_title(self):
         site_name = settings.SITE_NAME

@@ -546,12 +546,7 @@ def _own_comment(request, pk, may):
 def comment_page(request, template, comment, form=None, *, title, status=200):
     """A page about one comment (replying, editing, deleting, reporting), for no one but
     the reader at hand: not indexed."""
-    meta = seo.PageMeta(
-        title=title,
-        description=f"On “{comment.article.title}”.",
-        canonical_path=request.path,
-        noindex=True,
-    )
+    meta = seo.PageMeta.private(request, title, f"On “{comment.article.title}”.")
     context = {
         "meta": meta,
         "comment": comment,
@@ -645,11 +640,10 @@ def account(request):
         notifications.notifications_set(user=request.user, **form.cleaned_data)
         messages.success(request, "Your e-mail choices are saved.")
         return redirect("account")
-    meta = seo.PageMeta(
-        title="Your account",
-        description="Your profile, e-mail notifications, addresses, password and sessions.",
-        canonical_path=request.path,
-        noindex=True,
+    meta = seo.PageMeta.private(
+        request,
+        "Your account",
+        "Your profile, e-mail notifications, addresses, password and sessions.",
     )
     status = 400 if profile.errors or form.errors else 200
     context = {"meta": meta, "profile": profile, "form": form}
@@ -672,12 +666,7 @@ def account_sessions(request):
         else:
             messages.error(request, "That session had already ended.")
         return redirect("account_sessions")
-    meta = seo.PageMeta(
-        title="Where you are signed in",
-        description="Your sessions and API tokens.",
-        canonical_path=request.path,
-        noindex=True,
-    )
+    meta = seo.PageMeta.private(request, "Where you are signed in", "Your sessions and API tokens.")
     context = {"meta": meta, "places": sessions.signed_in_list(request.user, current)}
     return render(request, "pages/account_sessions.html", context)
 
@@ -696,12 +685,7 @@ def account_export(request):
             messages.success(request, "We are putting your data together; we will e-mail you.")
         return redirect("account_export")
     export = account_data.latest_export(request.user)
-    meta = seo.PageMeta(
-        title="Your data",
-        description="Download a copy of your data.",
-        canonical_path=request.path,
-        noindex=True,
-    )
+    meta = seo.PageMeta.private(request, "Your data", "Download a copy of your data.")
     context = {"meta": meta, "export": export, "state": account_data.export_state(export)}
     return render(request, "pages/account_export.html", context)
 
@@ -737,12 +721,7 @@ def account_delete(request):
             return redirect("account_delete")
         if form.is_valid():
             return _deleted(request, user)
-    meta = seo.PageMeta(
-        title="Delete your account",
-        description="Delete your account.",
-        canonical_path=request.path,
-        noindex=True,
-    )
+    meta = seo.PageMeta.private(request, "Delete your account", "Delete your account.")
     context = {
         "meta": meta,
         "form": form,
@@ -758,12 +737,7 @@ def account_delete_confirm(request, token):
     """The mailed link of an account without a password. GET only asks (mail scanners
     open links); the button POSTs. The signed token is the authority, signed in or not."""
     user = account_data.read_deletion_token(token)
-    meta = seo.PageMeta(
-        title="Delete your account",
-        description="Confirm deleting your account.",
-        canonical_path=request.path,
-        noindex=True,
-    )
+    meta = seo.PageMeta.private(request, "Delete your account", "Confirm deleting your account.")
     context = {"meta": meta, "token": token, "valid": user is not None}
     if user is None:
         return render(request, "pages/account_delete_confirm.html", context, status=404)
@@ -792,12 +766,7 @@ def notifications_unsubscribe(request, token):
     """GET: a page that asks (mail scanners open links; opening changes nothing). POST,
     from that page or a mail client's one-click: turns the e-mails off."""
     named = notifications.read_unsubscribe_token(token)
-    meta = seo.PageMeta(
-        title="Unsubscribe",
-        description="Stop e-mails about comments.",
-        canonical_path=request.path,
-        noindex=True,
-    )
+    meta = seo.PageMeta.private(request, "Unsubscribe", "Stop e-mails about comments.")
     context = {"meta": meta, "token": token}
     if named is None:
         return render(request, "pages/unsubscribe.html", context, status=404)
